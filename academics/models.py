@@ -1,0 +1,331 @@
+"""The academic structure: years, faculties, departments, programs, groups, students, staff, loads."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    Degree,
+    DepartmentKind,
+    Employment,
+    FacultyKind,
+    Funding,
+    Level,
+    LoadLevel,
+    Position,
+    StudentStatus,
+    StudyForm,
+    Term,
+    Title,
+)
+
+
+def _in_choices(field, choices):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}),
+        name=f"%(app_label)s_%(class)s_{field}_valid",
+    )
+
+
+class AcademicYearQuerySet(models.QuerySet):
+    def get_by_name(self, name):
+        """Find a year by its usual name, "2023-2024"."""
+        return self.get(start_year=AcademicYear.parse_name(name))
+
+
+class AcademicYear(models.Model):
+    start_year = models.PositiveSmallIntegerField(_("start year"), unique=True)
+
+    objects = AcademicYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("academic year")
+        verbose_name_plural = _("academic years")
+        ordering = ["-start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_year__gte=1990, start_year__lte=2100),
+                name="academics_academicyear_start_year_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return f"{self.start_year}-{self.start_year + 1}"
+
+    @staticmethod
+    def parse_name(value):
+        """"2023-2024" (or "2023/2024", "2023–2024") -> 2023; anything else is a ValueError."""
+        text = str(value).strip().replace("/", "-").replace("–", "-").replace("—", "-")
+        parts = text.split("-")
+        if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
+            first, second = (int(p) for p in parts)
+            if second == first + 1:
+                return first
+        raise ValueError(
+            _("“%(value)s” is not an academic year; write it as 2023-2024.") % {"value": value}
+        )
+
+
+class Faculty(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=FacultyKind.choices, default=FacultyKind.FACULTY
+    )
+
+    class Meta:
+        verbose_name = _("faculty")
+        verbose_name_plural = _("faculties")
+        ordering = ["kind", "name"]
+        constraints = [_in_choices("kind", FacultyKind)]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Department(models.Model):
+    faculty = models.ForeignKey(
+        Faculty, verbose_name=_("faculty"), on_delete=models.PROTECT, related_name="departments"
+    )
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["faculty__name", "name"]
+        constraints = [_in_choices("kind", DepartmentKind)]
+
+    def __str__(self):
+        return self.name
+
+
+class Program(models.Model):
+    code = models.CharField(
+        _("code"), max_length=20, blank=True, help_text=_("e.g. 710400; empty for a short course")
+    )
+    name = models.CharField(_("name"), max_length=250)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    form = models.CharField(_("study form"), max_length=20, choices=StudyForm.choices)
+    faculty = models.ForeignKey(
+        Faculty, verbose_name=_("faculty"), on_delete=models.PROTECT, related_name="programs"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("graduating department"),
+        on_delete=models.PROTECT,
+        related_name="programs",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["code", "name", "level", "form"]
+        constraints = [
+            _in_choices("level", Level),
+            _in_choices("form", StudyForm),
+            # A coded program is one per level and form; a short course, which has no code,
+            # is told apart by its name.
+            models.UniqueConstraint(
+                fields=["code", "level", "form"],
+                condition=~Q(code=""),
+                name="academics_program_unique_code_level_form",
+            ),
+            models.UniqueConstraint(
+                fields=["name", "level", "form"],
+                condition=Q(code=""),
+                name="academics_program_unique_uncoded_name_level_form",
+            ),
+        ]
+
+    def __str__(self):
+        label = f"{self.code} {self.name}" if self.code else self.name
+        return f"{label} ({self.get_level_display()}, {self.get_form_display()})"
+
+
+class StudyGroup(models.Model):
+    name = models.CharField(_("name"), max_length=40)
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="groups"
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear,
+        verbose_name=_("academic year"),
+        on_delete=models.PROTECT,
+        related_name="groups",
+    )
+    year_of_study = models.PositiveSmallIntegerField(_("year of study"))
+
+    class Meta:
+        verbose_name = _("study group")
+        verbose_name_plural = _("study groups")
+        ordering = ["academic_year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academic_year", "name"], name="academics_studygroup_unique_name_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year_of_study__gte=1, year_of_study__lte=6),
+                name="academics_studygroup_year_of_study_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    # A group is taught in its program's form; the form is not stored twice so it cannot disagree.
+    @property
+    def form(self):
+        return self.program.form
+
+    @property
+    def faculty(self):
+        return self.program.faculty
+
+
+class Student(models.Model):
+    record_book = models.CharField(_("record-book number"), max_length=30, unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    group = models.ForeignKey(
+        StudyGroup, verbose_name=_("study group"), on_delete=models.PROTECT, related_name="students"
+    )
+    funding = models.CharField(_("funding"), max_length=20, choices=Funding.choices)
+    foreign = models.BooleanField(_("foreign student"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=StudentStatus.choices, default=StudentStatus.STUDYING
+    )
+
+    class Meta:
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
+        ordering = ["full_name"]
+        constraints = [
+            _in_choices("funding", Funding),
+            _in_choices("status", StudentStatus),
+            models.CheckConstraint(
+                condition=~Q(record_book=""), name="academics_student_record_book_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.record_book})"
+
+
+class Discipline(models.Model):
+    name = models.CharField(_("name"), max_length=250, unique=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="disciplines",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("discipline")
+        verbose_name_plural = _("disciplines")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class StaffMember(models.Model):
+    personnel_number = models.CharField(_("personnel number"), max_length=30, unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="staff"
+    )
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices)
+    degree = models.CharField(
+        _("academic degree"), max_length=20, choices=Degree.choices, default=Degree.NONE
+    )
+    title = models.CharField(
+        _("academic title"), max_length=20, choices=Title.choices, default=Title.NONE
+    )
+    employment = models.CharField(
+        _("employment"), max_length=20, choices=Employment.choices, default=Employment.FULL_TIME
+    )
+    rate = models.DecimalField(
+        _("FTE rate"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        help_text=_("share of a full-time position, from 0.05 to 1.50"),
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("teaching staff")
+        ordering = ["full_name"]
+        constraints = [
+            _in_choices("position", Position),
+            _in_choices("degree", Degree),
+            _in_choices("title", Title),
+            _in_choices("employment", Employment),
+            models.CheckConstraint(
+                condition=Q(rate__gte=Decimal("0.05"), rate__lte=Decimal("1.50")),
+                name="academics_staffmember_rate_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def has_degree(self):
+        return self.degree != Degree.NONE
+
+
+class TeachingLoad(models.Model):
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="teaching_loads",
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear,
+        verbose_name=_("academic year"),
+        on_delete=models.PROTECT,
+        related_name="teaching_loads",
+    )
+    term = models.PositiveSmallIntegerField(_("term"), choices=Term.choices)
+    level = models.CharField(_("level"), max_length=20, choices=LoadLevel.choices)
+    planned_hours = models.PositiveIntegerField(_("planned hours"))
+    performed_hours = models.PositiveIntegerField(_("performed hours"), default=0)
+    reason = models.TextField(
+        _("reason"), blank=True, help_text=_("why the performed hours differ from the plan")
+    )
+
+    class Meta:
+        verbose_name = _("teaching load")
+        verbose_name_plural = _("teaching loads")
+        ordering = ["academic_year", "department__name", "term", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "academic_year", "term", "level"],
+                name="academics_teachingload_unique_per_term_level",
+            ),
+            _in_choices("term", Term),
+            _in_choices("level", LoadLevel),
+        ]
+
+    def __str__(self):
+        return f"{self.department} · {self.academic_year} · {self.get_term_display()}"
+
+    @property
+    def difference(self):
+        """Performed minus planned hours: positive is over-performance."""
+        return self.performed_hours - self.planned_hours

@@ -1,0 +1,1 @@
+"""Licences, accreditations and the seminars that prepare for them."""

@@ -1,0 +1,1 @@
+"""Exam sessions: admission, grades before and after АКЖ (issue 3)."""

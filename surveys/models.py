@@ -1,0 +1,1 @@
+"""Student surveys and their answer shares."""

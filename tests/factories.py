@@ -1,0 +1,93 @@
+"""Small builders of valid objects for tests: each fills what the caller does not say."""
+
+import itertools
+
+from academics.choices import DepartmentKind, Funding, Level, LoadLevel, Position, StudyForm
+from academics.models import (
+    AcademicYear,
+    Department,
+    Discipline,
+    Faculty,
+    Program,
+    StaffMember,
+    Student,
+    StudyGroup,
+    TeachingLoad,
+)
+
+_seq = itertools.count(1)
+
+
+def _n():
+    return next(_seq)
+
+
+def academic_year(start_year=2023):
+    return AcademicYear.objects.get_or_create(start_year=start_year)[0]
+
+
+def faculty(**kw):
+    n = _n()
+    kw.setdefault("code", f"f{n}")
+    kw.setdefault("name", f"Faculty {n}")
+    return Faculty.objects.create(**kw)
+
+
+def department(**kw):
+    n = _n()
+    kw.setdefault("faculty", kw.get("faculty") or faculty())
+    kw.setdefault("name", f"Department {n}")
+    kw.setdefault("kind", DepartmentKind.GRADUATING)
+    return Department.objects.create(**kw)
+
+
+def program(**kw):
+    n = _n()
+    kw.setdefault("faculty", kw.get("faculty") or faculty())
+    kw.setdefault("code", f"{700000 + n}")
+    kw.setdefault("name", f"Program {n}")
+    kw.setdefault("level", Level.BACHELOR)
+    kw.setdefault("form", StudyForm.DAY)
+    return Program.objects.create(**kw)
+
+
+def group(**kw):
+    n = _n()
+    kw.setdefault("program", kw.get("program") or program())
+    kw.setdefault("academic_year", kw.get("academic_year") or academic_year())
+    kw.setdefault("name", f"G-{n}")
+    kw.setdefault("year_of_study", 1)
+    return StudyGroup.objects.create(**kw)
+
+
+def student(**kw):
+    n = _n()
+    kw.setdefault("group", kw.get("group") or group())
+    kw.setdefault("record_book", f"RB{n:06d}")
+    kw.setdefault("full_name", f"Student {n}")
+    kw.setdefault("funding", Funding.CONTRACT)
+    return Student.objects.create(**kw)
+
+
+def discipline(**kw):
+    kw.setdefault("name", f"Discipline {_n()}")
+    return Discipline.objects.create(**kw)
+
+
+def staff_member(**kw):
+    n = _n()
+    kw.setdefault("department", kw.get("department") or department())
+    kw.setdefault("personnel_number", f"T{n:05d}")
+    kw.setdefault("full_name", f"Teacher {n}")
+    kw.setdefault("position", Position.LECTURER)
+    return StaffMember.objects.create(**kw)
+
+
+def teaching_load(**kw):
+    kw.setdefault("department", kw.get("department") or department())
+    kw.setdefault("academic_year", kw.get("academic_year") or academic_year())
+    kw.setdefault("term", 1)
+    kw.setdefault("level", LoadLevel.HIGHER)
+    kw.setdefault("planned_hours", 1000)
+    kw.setdefault("performed_hours", 1000)
+    return TeachingLoad.objects.create(**kw)
