@@ -1,4 +1,4 @@
-"""The academic structure: years, faculties, departments, programs, groups, students, staff, loads."""
+"""The academic structure: years, faculties, departments, programs, groups, students, staff."""
 
 from decimal import Decimal
 
@@ -60,7 +60,7 @@ class AcademicYear(models.Model):
 
     @staticmethod
     def parse_name(value):
-        """"2023-2024" (or "2023/2024", "2023–2024") -> 2023; anything else is a ValueError."""
+        """ "2023-2024" (or "2023/2024", "2023–2024") -> 2023; anything else is a ValueError."""
         text = str(value).strip().replace("/", "-").replace("–", "-").replace("—", "-")
         parts = text.split("-")
         if len(parts) == 2 and all(p.strip().isdigit() for p in parts):

@@ -1,4 +1,4 @@
-"""Figures of the academic structure: faculties with their departments, programs, groups, students."""
+"""Figures of the academic structure: per faculty, departments, programs, groups, students."""
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -31,19 +31,29 @@ def faculty_summary(academic_year=None):
         groups = groups.filter(academic_year=academic_year)
         students = students.filter(group__academic_year=academic_year)
     return Faculty.objects.annotate(
-        graduating_departments=_count_by_faculty(
+        graduating_department_count=_count_by_faculty(
             Department.objects.filter(kind=DepartmentKind.GRADUATING), "faculty"
         ),
-        service_departments=_count_by_faculty(
+        service_department_count=_count_by_faculty(
             Department.objects.filter(kind=DepartmentKind.SERVICE), "faculty"
         ),
-        programs=_count_by_faculty(Program.objects.all(), "faculty"),
-        groups=_count_by_faculty(groups, "program__faculty"),
-        students=_count_by_faculty(students, "group__program__faculty"),
+        program_count=_count_by_faculty(Program.objects.all(), "faculty"),
+        group_count=_count_by_faculty(groups, "program__faculty"),
+        student_count=_count_by_faculty(students, "group__program__faculty"),
     ).order_by("kind", "name")
 
 
 def totals(rows):
     """The university line under a faculty_summary()."""
-    keys = ["graduating_departments", "service_departments", "programs", "groups", "students"]
-    return {key: sum(getattr(row, key) for row in rows) for key in keys}
+    keys = [
+        "graduating_department_count",
+        "service_department_count",
+        "program_count",
+        "group_count",
+        "student_count",
+    ]
+    total = {key: sum(getattr(row, key) for row in rows) for key in keys}
+    total["department_count"] = (
+        total["graduating_department_count"] + total["service_department_count"]
+    )
+    return total

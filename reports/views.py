@@ -10,6 +10,4 @@ from .structure import faculty_summary, totals
 def home(request):
     year = AcademicYear.objects.first()
     rows = list(faculty_summary(year))
-    return render(
-        request, "reports/home.html", {"year": year, "rows": rows, "total": totals(rows)}
-    )
+    return render(request, "reports/home.html", {"year": year, "rows": rows, "total": totals(rows)})

@@ -1,0 +1,31 @@
+"""`manage.py seed_demo`: fill the database with the demo university (see academics/demo.py)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from academics.demo import START_YEAR, seed_demo
+
+
+class Command(BaseCommand):
+    # argparse needs a plain string here; like Django's own commands, the help is not translated.
+    help = (
+        "Create or refresh the demo university: faculties, departments, programs, groups, "
+        "students, staff and teaching loads at the scale of the 2023-2024 report. Running it "
+        "again changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        counts = seed_demo()
+        seconds = time.monotonic() - started
+        if options["verbosity"] < 1:
+            return
+        self.stdout.write(
+            _("Demo university for %(year)s:") % {"year": f"{START_YEAR}-{START_YEAR + 1}"}
+        )
+        for model, count in counts:
+            self.stdout.write(f"  {capfirst(model._meta.verbose_name_plural)}: {count}")
+        self.stdout.write(self.style.SUCCESS(_("Done in %(seconds).1f s.") % {"seconds": seconds}))

@@ -1,0 +1,53 @@
+"""A person logs in, reads the home page in Kyrgyz, switches the language, and uses a phone."""
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def dean(django_user_model):
+    faculty = factories.faculty(name="Экономика жана башкаруу факультети")
+    group = factories.group(program=factories.program(faculty=faculty))
+    for _ in range(3):
+        factories.student(group=group)
+    return django_user_model.objects.create_user("dean", password="a-long-password-1")
+
+
+def test_login_language_switch_and_logout(page, login, dean):
+    driver = page.driver
+    driver.get(page.url("/"))
+    assert "/accounts/login/" in driver.current_url
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ky"
+
+    login("dean", "a-long-password-1")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Университет боюнча жалпы маалымат"
+    assert "Экономика жана башкаруу факультети" in driver.page_source
+
+    page.click_and_wait(driver.find_element(By.CSS_SELECTOR, ".language-switch [value='ru']"))
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru"
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Университет в целом"
+
+    page.click_and_wait(driver.find_element(By.CSS_SELECTOR, ".language-switch [value='en']"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "The university at a glance"
+
+    page.click_and_wait(driver.find_element(By.CSS_SELECTOR, "form.logout button"))
+    assert "/accounts/login/" in driver.current_url
+    assert page.js_errors() == []
+
+
+def test_phone_width_has_no_sideways_scroll(page, login, dean):
+    driver = page.driver
+    driver.set_window_size(390, 844)
+    login("dean", "a-long-password-1")
+    page.screenshot("home-phone-ky")
+    page_width = driver.execute_script("return document.documentElement.scrollWidth")
+    viewport = driver.execute_script("return window.innerWidth")
+    assert page_width <= viewport
+    # The faculty table scrolls inside its own frame instead of the page.
+    assert driver.find_element(By.CSS_SELECTOR, ".table-wrap table").is_displayed()
+    nav_link = driver.find_element(By.CSS_SELECTOR, ".menu a")
+    assert nav_link.is_displayed()

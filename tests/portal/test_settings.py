@@ -1,0 +1,79 @@
+"""Settings come from the environment; the embedded default is SQLite under var/."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _settings(env_overrides, expression):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(env_overrides)
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_nothing_configured_runs_on_sqlite_under_var():
+    result = _settings(
+        {}, "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME']"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "sqlite3" in result.stdout
+    assert str(ROOT / "var" / "portal.sqlite3") in result.stdout
+
+
+def test_database_url_selects_postgresql():
+    result = _settings(
+        {"DATABASE_URL": "postgres://someone@db.example:5433/univ"},
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['HOST'], "
+        "settings.DATABASES['default']['PORT'], settings.DATABASES['default']['NAME']",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "postgresql" in result.stdout
+    assert "db.example" in result.stdout and "5433" in result.stdout and "univ" in result.stdout
+
+
+def test_debug_off_without_secret_key_is_a_clear_startup_error():
+    result = _settings({"DJANGO_DEBUG": "0"}, "settings.SECRET_KEY")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_off_with_secret_key_and_hosts():
+    result = _settings(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "portal.oshtu.kg,10.0.0.5",
+        },
+        "settings.DEBUG, settings.ALLOWED_HOSTS",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['portal.oshtu.kg', '10.0.0.5']"
+
+
+def test_demo_admin_is_created_once_and_prints_its_login(db, django_user_model):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo_admin", stdout=out)
+    assert "admin" in out.getvalue() and "demo-admin-2024" in out.getvalue()
+    admin = django_user_model.objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password("demo-admin-2024")
+    admin.set_password("changed-by-the-admin-1")
+    admin.save()
+    call_command("demo_admin", stdout=StringIO())
+    admin.refresh_from_db()
+    assert admin.check_password("changed-by-the-admin-1")
+    assert django_user_model.objects.filter(username="admin").count() == 1
