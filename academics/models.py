@@ -83,7 +83,8 @@ class Faculty(models.Model):
     class Meta:
         verbose_name = _("faculty")
         verbose_name_plural = _("faculties")
-        ordering = ["kind", "name"]
+        # The faculties first, then the college, as the report lists them.
+        ordering = ["-kind", "name"]
         constraints = [_in_choices("kind", FacultyKind)]
 
     def __str__(self):

@@ -40,7 +40,7 @@ def faculty_summary(academic_year=None):
         program_count=_count_by_faculty(Program.objects.all(), "faculty"),
         group_count=_count_by_faculty(groups, "program__faculty"),
         student_count=_count_by_faculty(students, "group__program__faculty"),
-    ).order_by("kind", "name")
+    )
 
 
 def totals(rows):

@@ -99,3 +99,11 @@ def test_login_without_next_lands_on_home(client, django_user_model):
     django_user_model.objects.create_user("dean", password="a-long-password-1")
     response = client.post(reverse("login"), {"username": "dean", "password": "a-long-password-1"})
     assert response.status_code == 302 and response["Location"] == reverse("reports:home")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "role"), [("ky", "Ролдор"), ("ru", "Роли")])
+def test_admin_tells_roles_from_study_groups(admin_client, language, role):
+    admin_client.cookies["portal_language"] = language
+    html = admin_client.get("/admin/").content.decode()
+    assert role in html
