@@ -330,3 +330,26 @@ class TeachingLoad(models.Model):
     def difference(self):
         """Performed minus planned hours: positive is over-performance."""
         return self.performed_hours - self.planned_hours
+
+
+class UserProfile(models.Model):
+    """Where a portal user works: a dean's office user sees and edits only this faculty."""
+
+    user = models.OneToOneField(
+        "auth.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="profile"
+    )
+    faculty = models.ForeignKey(
+        Faculty,
+        verbose_name=_("faculty"),
+        on_delete=models.PROTECT,
+        related_name="staff_users",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self):
+        return str(self.user)

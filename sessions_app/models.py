@@ -1,1 +1,340 @@
-"""Exam sessions: admission, grades before and after АКЖ (issue 3)."""
+"""Exam sessions: assessments, admission, grades before and after АКЖ, sheets and their audit."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from academics.choices import Term
+from academics.models import AcademicYear, Discipline, StaffMember, Student, StudyGroup
+
+from .choices import (
+    AssessmentKind,
+    Attempt,
+    ChangeSource,
+    GradeValue,
+    NotAdmittedReason,
+    SheetAction,
+    SheetStatus,
+)
+
+
+def _in_choices(field, choices, blank=False):
+    values = list(choices.values) + ([""] if blank else [])
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": values}), name=f"%(app_label)s_%(class)s_{field}_valid"
+    )
+
+
+class ExamSession(models.Model):
+    academic_year = models.ForeignKey(
+        AcademicYear,
+        verbose_name=_("academic year"),
+        on_delete=models.PROTECT,
+        related_name="exam_sessions",
+    )
+    term = models.PositiveSmallIntegerField(_("term"), choices=Term.choices)
+    main_start = models.DateField(_("main period starts"), null=True, blank=True)
+    main_end = models.DateField(_("main period ends"), null=True, blank=True)
+    retake_start = models.DateField(_("АКЖ starts"), null=True, blank=True)
+    retake_end = models.DateField(_("АКЖ ends"), null=True, blank=True)
+    entry_deadline = models.DateField(
+        _("entry deadline"),
+        null=True,
+        blank=True,
+        help_text=_("after this day only the dean's office head can enter or reopen grades"),
+    )
+
+    class Meta:
+        verbose_name = _("exam session")
+        verbose_name_plural = _("exam sessions")
+        ordering = ["-academic_year__start_year", "-term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academic_year", "term"], name="sessions_examsession_unique_term"
+            ),
+            _in_choices("term", Term),
+            models.CheckConstraint(
+                condition=Q(main_start__isnull=True)
+                | Q(main_end__isnull=True)
+                | Q(main_start__lte=F("main_end")),
+                name="sessions_examsession_main_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(retake_start__isnull=True)
+                | Q(retake_end__isnull=True)
+                | Q(retake_start__lte=F("retake_end")),
+                name="sessions_examsession_retake_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        if self.term == Term.FIRST:
+            return _("%(year)s, winter session") % {"year": self.academic_year}
+        return _("%(year)s, summer session") % {"year": self.academic_year}
+
+    def entry_closed(self, today):
+        return self.entry_deadline is not None and today > self.entry_deadline
+
+
+class Assessment(models.Model):
+    session = models.ForeignKey(
+        ExamSession,
+        verbose_name=_("exam session"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    group = models.ForeignKey(
+        StudyGroup,
+        verbose_name=_("study group"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    discipline = models.ForeignKey(
+        Discipline,
+        verbose_name=_("discipline"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AssessmentKind.choices)
+    examiner = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("examiner"),
+        on_delete=models.SET_NULL,
+        related_name="assessments",
+        null=True,
+        blank=True,
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["session", "group__name", "discipline__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "group", "discipline", "kind"],
+                name="sessions_assessment_unique_per_group",
+            ),
+            _in_choices("kind", AssessmentKind),
+        ]
+
+    def __str__(self):
+        return f"{self.group} · {self.discipline} ({self.get_kind_display()})"
+
+
+class GradeSheet(models.Model):
+    """The grade sheet (ведомость) of one assessment and attempt: its state and its version."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="sheets"
+    )
+    attempt = models.CharField(_("attempt"), max_length=10, choices=Attempt.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
+    )
+    # Bumped by every save: a save made against an older version is refused (no lost updates).
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("grade sheet")
+        verbose_name_plural = _("grade sheets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "attempt"], name="sessions_gradesheet_unique_attempt"
+            ),
+            _in_choices("attempt", Attempt),
+            _in_choices("status", SheetStatus),
+        ]
+        permissions = [
+            ("reopen_gradesheet", _("Can reopen a submitted or locked grade sheet")),
+            ("enter_after_deadline", _("Can enter grades after the entry deadline")),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.get_attempt_display()}"
+
+    @property
+    def editable(self):
+        return self.status == SheetStatus.DRAFT
+
+
+class Admission(models.Model):
+    """Whether a student may sit the session (main) or the retake period (АКЖ).
+
+    The main-stage row also records the group the student was in for the session: the session's
+    contingent is its main-stage admissions, whatever group the student moves to later.
+    """
+
+    session = models.ForeignKey(
+        ExamSession,
+        verbose_name=_("exam session"),
+        on_delete=models.PROTECT,
+        related_name="admissions",
+    )
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="admissions"
+    )
+    group = models.ForeignKey(
+        StudyGroup,
+        verbose_name=_("study group"),
+        on_delete=models.PROTECT,
+        related_name="admissions",
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Attempt.choices)
+    admitted = models.BooleanField(_("admitted"), default=True)
+    reason = models.CharField(
+        _("reason not admitted"), max_length=10, choices=NotAdmittedReason.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=250, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("admission")
+        verbose_name_plural = _("admissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "student", "stage"], name="sessions_admission_unique_stage"
+            ),
+            _in_choices("stage", Attempt),
+            _in_choices("reason", NotAdmittedReason, blank=True),
+            # Admitted: no reason. Not admitted: the reason's kind is required.
+            models.CheckConstraint(
+                condition=Q(admitted=True, reason="")
+                | Q(admitted=False, reason__in=["valid", "invalid"]),
+                name="sessions_admission_reason_iff_not_admitted",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "stage", "group"])]
+
+    def __str__(self):
+        return f"{self.student} · {self.session} · {self.get_stage_display()}"
+
+    def clean(self):
+        if self.admitted and self.reason:
+            raise ValidationError({"reason": _("An admitted student has no reason kind.")})
+        if not self.admitted and not self.reason:
+            raise ValidationError({"reason": _("Say whether the reason is valid or not.")})
+
+
+class Grade(models.Model):
+    """One attempt at one assessment: a retake is its own row and never overwrites the main one.
+
+    Written only by services.record_grades, which checks the sheet and writes the audit.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.PROTECT, related_name="grades"
+    )
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="grades"
+    )
+    attempt = models.CharField(_("attempt"), max_length=10, choices=Attempt.choices)
+    value = models.CharField(_("grade"), max_length=10, choices=GradeValue.choices)
+    points = models.PositiveSmallIntegerField(_("points"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered"))
+
+    class Meta:
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "student", "attempt"], name="sessions_grade_unique_attempt"
+            ),
+            _in_choices("attempt", Attempt),
+            _in_choices("value", GradeValue),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(points__lte=100),
+                name="sessions_grade_points_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["student", "attempt"])]
+
+    def __str__(self):
+        return f"{self.student} · {self.assessment} · {self.get_value_display()}"
+
+
+class AppendOnly(models.Model):
+    """A record that is written once and never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Audit records cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Audit records cannot be deleted."))
+
+
+class GradeChange(AppendOnly):
+    """The audit trail of grades: every change, who made it, when, from where and why."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.PROTECT, related_name="changes"
+    )
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.PROTECT, related_name="grade_changes"
+    )
+    attempt = models.CharField(_("attempt"), max_length=10, choices=Attempt.choices)
+    old_value = models.CharField(_("old value"), max_length=10, blank=True)
+    new_value = models.CharField(_("new value"), max_length=10, blank=True)
+    old_points = models.PositiveSmallIntegerField(_("old points"), null=True, blank=True)
+    new_points = models.PositiveSmallIntegerField(_("new points"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"))
+    source = models.CharField(_("source"), max_length=10, choices=ChangeSource.choices)
+    reason = models.CharField(_("reason"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
+        ordering = ["-changed_at", "-id"]
+        constraints = [_in_choices("source", ChangeSource), _in_choices("attempt", Attempt)]
+        indexes = [models.Index(fields=["assessment", "attempt", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.student}: {self.old_value or '—'} → {self.new_value or '—'}"
+
+
+class SheetEvent(AppendOnly):
+    """Submitting, locking and reopening a sheet, with who, when and why."""
+
+    sheet = models.ForeignKey(
+        GradeSheet, verbose_name=_("grade sheet"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=SheetAction.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"))
+    reason = models.CharField(_("reason"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("sheet event")
+        verbose_name_plural = _("sheet events")
+        ordering = ["-at", "-id"]
+        constraints = [_in_choices("action", SheetAction)]
+
+    def __str__(self):
+        return f"{self.sheet}: {self.get_action_display()}"

@@ -91,3 +91,41 @@ def teaching_load(**kw):
     kw.setdefault("planned_hours", 1000)
     kw.setdefault("performed_hours", 1000)
     return TeachingLoad.objects.create(**kw)
+
+
+# Exam sessions and users with roles
+
+
+def exam_session(**kw):
+    from sessions_app.models import ExamSession
+
+    kw.setdefault("academic_year", kw.get("academic_year") or academic_year())
+    kw.setdefault("term", 2)
+    return ExamSession.objects.get_or_create(
+        academic_year=kw.pop("academic_year"), term=kw.pop("term"), defaults=kw
+    )[0]
+
+
+def assessment(**kw):
+    from sessions_app.models import Assessment
+
+    kw.setdefault("session", kw.get("session") or exam_session())
+    kw.setdefault("group", kw.get("group") or group())
+    kw.setdefault("discipline", kw.get("discipline") or discipline())
+    kw.setdefault("kind", "exam")
+    return Assessment.objects.create(**kw)
+
+
+def user(username=None, role=None, faculty=None, **kw):
+    """A user with a role of academics.roles and, for a dean's office, its faculty."""
+    from django.contrib.auth.models import Group, User
+
+    from academics.models import UserProfile
+
+    username = username or f"user{_n()}"
+    account = User.objects.create_user(username, password="a-long-password-1", **kw)
+    if role:
+        account.groups.add(Group.objects.get(name=role))
+    if faculty:
+        UserProfile.objects.create(user=account, faculty=faculty)
+    return account

@@ -1,0 +1,48 @@
+"""The one place that knows which faculty a user may see and change."""
+
+from . import roles
+from .models import Faculty, StudyGroup
+
+_FACULTY_SCOPED = (roles.DEAN_OFFICE, roles.DEAN_OFFICE_HEAD)
+
+
+def _role_names(user):
+    if not hasattr(user, "_portal_roles"):
+        user._portal_roles = set(user.groups.values_list("name", flat=True))
+    return user._portal_roles
+
+
+def user_faculty_id(user):
+    """The faculty a dean's office user is bound to, or None for a university-wide user."""
+    if user.is_superuser or not (_role_names(user) & set(_FACULTY_SCOPED)):
+        return None
+    profile = getattr(user, "profile", None)
+    # A dean's office user with no faculty set sees nothing rather than everything.
+    return profile.faculty_id if profile and profile.faculty_id else -1
+
+
+def faculties_for(user):
+    faculty_id = user_faculty_id(user)
+    faculties = Faculty.objects.all()
+    return faculties if faculty_id is None else faculties.filter(pk=faculty_id)
+
+
+def groups_for(user):
+    faculty_id = user_faculty_id(user)
+    groups = StudyGroup.objects.all()
+    return groups if faculty_id is None else groups.filter(program__faculty_id=faculty_id)
+
+
+def restrict_to_faculty(queryset, user, faculty_path):
+    """Filter a queryset to the user's faculty through `faculty_path` (group__program__faculty)."""
+    faculty_id = user_faculty_id(user)
+    return queryset if faculty_id is None else queryset.filter(**{f"{faculty_path}_id": faculty_id})
+
+
+def can_edit_grades(user, faculty_id):
+    """Dean's office staff of that faculty (and superusers) enter grades; readers never do."""
+    if user.is_superuser:
+        return True
+    if not user.has_perm("sessions_app.change_grade"):
+        return False
+    return user_faculty_id(user) == faculty_id

@@ -1,0 +1,63 @@
+"""Vocabularies of exam sessions: attempts, assessment kinds, grade values, sheet states."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Attempt(models.TextChoices):
+    """The main session, and the academic-debt retake period after it (АКЖ)."""
+
+    MAIN = "main", _("main session")
+    RETAKE = "retake", _("retake (АКЖ)")
+
+
+class AssessmentKind(models.TextChoices):
+    EXAM = "exam", _("exam")
+    CREDIT = "credit", _("credit")
+    COURSE_WORK = "course_work", _("course work")
+    PRACTICE = "practice", _("practice")
+
+
+class GradeValue(models.TextChoices):
+    EXCELLENT = "5", _("5 (excellent)")
+    GOOD = "4", _("4 (good)")
+    SATISFACTORY = "3", _("3 (satisfactory)")
+    UNSATISFACTORY = "2", _("2 (unsatisfactory)")
+    ABSENT = "absent", _("absent")
+    PASS = "pass", _("pass")
+    FAIL = "fail", _("fail")
+
+
+# What each kind of assessment may be given; credits are pass/fail, the rest are graded.
+ALLOWED_VALUES = {
+    AssessmentKind.EXAM: {"5", "4", "3", "2", "absent"},
+    AssessmentKind.COURSE_WORK: {"5", "4", "3", "2", "absent"},
+    AssessmentKind.PRACTICE: {"5", "4", "3", "2", "absent"},
+    AssessmentKind.CREDIT: {"pass", "fail", "absent"},
+}
+
+# The values that leave the subject owed after the attempt.
+OWING_VALUES = {"2", "fail", "absent"}
+
+
+class NotAdmittedReason(models.TextChoices):
+    VALID = "valid", _("valid reason")
+    INVALID = "invalid", _("invalid reason")
+
+
+class SheetStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    LOCKED = "locked", _("locked")
+
+
+class ChangeSource(models.TextChoices):
+    PAGE = "page", _("grade sheet page")
+    IMPORT = "import", _("import")
+    OVERRIDE = "override", _("override")
+
+
+class SheetAction(models.TextChoices):
+    SUBMIT = "submit", _("submitted")
+    LOCK = "lock", _("locked")
+    REOPEN = "reopen", _("reopened")

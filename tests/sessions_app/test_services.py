@@ -1,0 +1,192 @@
+"""The grade service: all-or-nothing writes, the lock, the version check, the audit, АКЖ rosters."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from academics import roles
+from sessions_app import services
+from sessions_app.choices import Attempt, ChangeSource, SheetStatus
+from sessions_app.models import Admission, Grade, GradeChange, SheetEvent
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup():
+    faculty = factories.faculty()
+    group = factories.group(program=factories.program(faculty=faculty))
+    students = [factories.student(group=group, full_name=f"Студент {i}") for i in range(4)]
+    assessment = factories.assessment(group=group)
+    services.ensure_admissions(assessment.session, group)
+    dean = factories.user(role=roles.DEAN_OFFICE, faculty=faculty)
+    head = factories.user(role=roles.DEAN_OFFICE_HEAD, faculty=faculty)
+    sheet = services.open_sheet(assessment, Attempt.MAIN)
+    return {"faculty": faculty, "group": group, "students": students, "assessment": assessment,
+            "dean": dean, "head": head, "sheet": sheet}
+
+
+def test_record_grades_writes_values_and_audit(setup):
+    s = setup
+    a, b = s["students"][:2]
+    n = services.record_grades(s["sheet"], {a.pk: "5", b.pk: "2"}, s["dean"], version=0)
+    assert n == 2
+    assert dict(Grade.objects.values_list("student_id", "value")) == {a.pk: "5", b.pk: "2"}
+    change = GradeChange.objects.get(student=a)
+    assert (change.old_value, change.new_value, change.source) == ("", "5", ChangeSource.PAGE)
+    assert change.changed_by == s["dean"]
+    s["sheet"].refresh_from_db()
+    assert s["sheet"].version == 1
+
+
+def test_changing_a_grade_keeps_the_old_value_in_the_audit(setup):
+    s = setup
+    a = s["students"][0]
+    services.record_grades(s["sheet"], {a.pk: "3"}, s["dean"], version=0)
+    services.record_grades(s["sheet"], {a.pk: "4"}, s["dean"], version=1)
+    assert Grade.objects.get(student=a).value == "4"
+    assert list(GradeChange.objects.filter(student=a).order_by("id").values_list(
+        "old_value", "new_value")) == [("", "3"), ("3", "4")]
+
+
+def test_one_bad_value_writes_nothing(setup):
+    s = setup
+    a, b = s["students"][:2]
+    with pytest.raises(services.InvalidGrades) as info:
+        services.record_grades(s["sheet"], {a.pk: "5", b.pk: "pass"}, s["dean"], version=0)
+    assert b.pk in info.value.errors
+    assert not Grade.objects.exists() and not GradeChange.objects.exists()
+
+
+def test_stale_version_is_refused_and_shows_the_first_save(setup):
+    s = setup
+    a = s["students"][0]
+    services.record_grades(s["sheet"], {a.pk: "5"}, s["dean"], version=0)
+    with pytest.raises(services.StaleSheet) as info:
+        services.record_grades(s["sheet"], {a.pk: "3"}, s["head"], version=0)
+    assert info.value.current[a.pk] == "5"
+    assert Grade.objects.get(student=a).value == "5"
+
+
+def test_not_admitted_student_cannot_be_graded(setup):
+    s = setup
+    a = s["students"][0]
+    services.set_admissions(s["assessment"].session, s["group"], Attempt.MAIN,
+                            {a.pk: (False, "invalid", "financial debt")}, s["dean"])
+    with pytest.raises(services.InvalidGrades):
+        services.record_grades(s["sheet"], {a.pk: "4"}, s["dean"], version=0)
+
+
+def test_points_are_converted_by_the_scale(setup):
+    s = setup
+    a, b, c, d = s["students"]
+    services.record_grades(s["sheet"], {a.pk: 95, b.pk: 80, c.pk: 61, d.pk: 40}, s["dean"], 0)
+    got = dict(Grade.objects.values_list("student_id", "value"))
+    assert got == {a.pk: "5", b.pk: "4", c.pk: "3", d.pk: "2"}
+    assert Grade.objects.get(student=a).points == 95
+
+
+def test_submitted_and_locked_sheets_refuse_writes_until_reopened_with_a_reason(setup):
+    s = setup
+    a = s["students"][0]
+    sheet = services.submit_sheet(s["sheet"], s["dean"])
+    assert sheet.status == SheetStatus.SUBMITTED
+    with pytest.raises(services.SheetLocked):
+        services.record_grades(sheet, {a.pk: "5"}, s["dean"], version=sheet.version)
+    sheet = services.lock_sheet(sheet, s["head"])
+    with pytest.raises(services.SheetLocked):
+        services.record_grades(sheet, {a.pk: "5"}, None, version=sheet.version)
+    with pytest.raises(PermissionDenied):
+        services.reopen_sheet(sheet, s["dean"], "typo")
+    with pytest.raises(services.SheetError):
+        services.reopen_sheet(sheet, s["head"], "  ")
+    sheet = services.reopen_sheet(sheet, s["head"], "examiner corrected a grade")
+    assert sheet.status == SheetStatus.DRAFT
+    assert list(SheetEvent.objects.order_by("id").values_list("action", flat=True)) == [
+        "submit", "lock", "reopen"]
+    assert SheetEvent.objects.get(action="reopen").reason == "examiner corrected a grade"
+    services.record_grades(sheet, {a.pk: "5"}, s["dean"], version=sheet.version)
+
+
+def test_after_the_deadline_only_the_head_enters(setup):
+    s = setup
+    session = s["assessment"].session
+    session.entry_deadline = datetime.date(2024, 6, 30)
+    session.save()
+    a = s["students"][0]
+    late = datetime.date(2024, 7, 1)
+    with pytest.raises(services.SheetLocked):
+        services.record_grades(s["sheet"], {a.pk: "5"}, s["dean"], version=0, today=late)
+    services.record_grades(s["sheet"], {a.pk: "5"}, s["head"], version=0, today=late)
+
+
+def test_other_faculty_and_readers_cannot_write(setup):
+    s = setup
+    other = factories.user(role=roles.DEAN_OFFICE, faculty=factories.faculty())
+    rector = factories.user(role=roles.VICE_RECTOR)
+    for user in (other, rector):
+        with pytest.raises(PermissionDenied):
+            services.record_grades(s["sheet"], {s["students"][0].pk: "5"}, user, version=0)
+    assert not Grade.objects.exists()
+
+
+def test_retake_sheet_lists_only_those_who_owe_and_keeps_the_main_grade(setup):
+    s = setup
+    a, b, c, d = s["students"]
+    session = s["assessment"].session
+    services.set_admissions(session, s["group"], Attempt.MAIN, {d.pk: (False, "valid", "ill")},
+                            s["dean"])
+    services.record_grades(s["sheet"], {a.pk: "5", b.pk: "2", c.pk: "absent"}, s["dean"], 0)
+    services.set_admissions(session, s["group"], Attempt.RETAKE, {d.pk: (True, "", "")}, s["dean"])
+    retake = services.open_sheet(s["assessment"], Attempt.RETAKE)
+    on_sheet = {row.student.pk for row in services.roster(retake)}
+    assert on_sheet == {b.pk, c.pk, d.pk}
+    services.record_grades(retake, {b.pk: "3", d.pk: "4"}, s["dean"], version=0)
+    assert Grade.objects.get(student=b, attempt=Attempt.MAIN).value == "2"
+    assert Grade.objects.get(student=b, attempt=Attempt.RETAKE).value == "3"
+    with pytest.raises(services.InvalidGrades):
+        services.record_grades(retake, {a.pk: "5"}, s["dean"], version=1)
+
+
+def test_admission_needs_the_reason_kind(setup):
+    s = setup
+    with pytest.raises(services.InvalidGrades):
+        services.set_admissions(s["assessment"].session, s["group"], Attempt.MAIN,
+                                {s["students"][0].pk: (False, "", "")}, s["dean"])
+    assert Admission.objects.filter(admitted=False).count() == 0
+
+
+def test_saving_a_sheet_costs_the_same_queries_for_any_group_size(django_assert_max_num_queries):
+    counts = []
+    for size in (5, 40):
+        faculty = factories.faculty()
+        group = factories.group(program=factories.program(faculty=faculty))
+        students = [factories.student(group=group) for _ in range(size)]
+        assessment = factories.assessment(group=group)
+        services.ensure_admissions(assessment.session, group)
+        dean = factories.user(role=roles.DEAN_OFFICE, faculty=faculty)
+        sheet = services.open_sheet(assessment, Attempt.MAIN)
+        services.record_grades(sheet, {st.pk: "3" for st in students[: size // 2]}, dean, 0)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            services.record_grades(sheet, {st.pk: "4" for st in students}, dean, 1)
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(counts[0]):
+        pass
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(setup):
+    s = setup
+    services.record_grades(s["sheet"], {s["students"][0].pk: "5"}, s["dean"], version=0)
+    change = GradeChange.objects.get()
+    change.new_value = "2"
+    with pytest.raises(Exception):
+        change.save()
+    with pytest.raises(Exception):
+        change.delete()
+    assert GradeChange.objects.get().new_value == "5"
