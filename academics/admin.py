@@ -1,6 +1,8 @@
 """The Django admin of the academic structure, with spreadsheet import and export of four models."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, F
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,7 @@ from .models import (
     Student,
     StudyGroup,
     TeachingLoad,
+    UserProfile,
 )
 from .resources import (
     StaffMemberResource,
@@ -246,3 +249,35 @@ class TeachingLoadAdmin(SpreadsheetAdmin):
     def difference(self, obj):
         # Signed, as the report writes over- and under-performance: +4030, -120.
         return f"{obj.difference:+d}" if obj.difference else "0"
+
+
+# Users: the dean's office faculty is set on the user's page (academics.querysets reads it).
+
+
+class UserProfileInline(admin.StackedInline):
+    model = UserProfile
+    fields = ["faculty"]
+    autocomplete_fields = ["faculty"]
+    can_delete = False
+    min_num = 0
+    max_num = 1
+    verbose_name = _("faculty of a dean's office user")
+    verbose_name_plural = _("faculty of a dean's office user")
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    inlines = [UserProfileInline]
+    list_display = [*UserAdmin.list_display, "faculty"]
+    list_filter = [*UserAdmin.list_filter, "profile__faculty"]
+    list_select_related = ["profile__faculty"]
+
+    @admin.display(description=_("faculty"), ordering="profile__faculty__name")
+    def faculty(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.faculty if profile else None

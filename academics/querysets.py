@@ -39,10 +39,15 @@ def restrict_to_faculty(queryset, user, faculty_path):
     return queryset if faculty_id is None else queryset.filter(**{f"{faculty_path}_id": faculty_id})
 
 
-def can_edit_grades(user, faculty_id):
-    """Dean's office staff of that faculty (and superusers) enter grades; readers never do."""
+def can_edit(user, faculty_id, permission):
+    """Whether the user may make this kind of change in this faculty: dean's office staff of that
+    faculty with the permission, and superusers; readers never do."""
     if user.is_superuser:
         return True
-    if not user.has_perm("sessions_app.change_grade"):
+    if not user.has_perm(permission):
         return False
     return user_faculty_id(user) == faculty_id
+
+
+def can_edit_grades(user, faculty_id):
+    return can_edit(user, faculty_id, "sessions_app.change_grade")

@@ -2,17 +2,21 @@
 version and the user's faculty, and leaves an audit row. Pages, the admin, imports and commands
 all come through here."""
 
+import io
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from academics.choices import StudentStatus
-from academics.models import Student
-from academics.querysets import can_edit_grades
+from academics.models import Student, StudyGroup
+from academics.querysets import can_edit, can_edit_grades
 
 from .choices import (
     ALLOWED_VALUES,
@@ -22,7 +26,15 @@ from .choices import (
     SheetAction,
     SheetStatus,
 )
-from .models import Admission, Grade, GradeChange, GradeSheet, SheetEvent
+from .models import (
+    Admission,
+    Assessment,
+    ExamSession,
+    Grade,
+    GradeChange,
+    GradeSheet,
+    SheetEvent,
+)
 
 DEFAULT_POINTS_SCALE = [(87, "5"), (74, "4"), (61, "3"), (0, "2")]
 
@@ -93,6 +105,7 @@ class RosterRow:
     value: str
     points: int | None
     main_value: str = ""
+    grade: Grade | None = None  # this sheet's attempt, as stored
 
 
 def roster(sheet):
@@ -125,6 +138,7 @@ def roster(sheet):
                     adm.reason,
                     g.value if g else "",
                     g.points if g else None,
+                    grade=g,
                 )
             )
     else:
@@ -152,6 +166,7 @@ def roster(sheet):
                     g.value if g else "",
                     g.points if g else None,
                     main_value=g_main.value if g_main else "",
+                    grade=g,
                 )
             )
     rows.sort(key=lambda r: r.student.full_name)
@@ -177,7 +192,7 @@ def _check_can_write(sheet, user, today):
                 "The entry deadline (%(date)s) has passed: only the dean's office head can enter "
                 "grades now."
             )
-            % {"date": assessment.session.entry_deadline}
+            % {"date": date_format(assessment.session.entry_deadline, "SHORT_DATE_FORMAT")}
         )
 
 
@@ -244,15 +259,9 @@ def record_grades(sheet, entries, user, version, source=ChangeSource.PAGE, reaso
     if not changes:
         return 0
 
-    existing = {
-        g.student_id: g
-        for g in Grade.objects.filter(
-            assessment=assessment, attempt=sheet.attempt, student_id__in=[c[0] for c in changes]
-        )
-    }
     new, updated, cleared, audit = [], [], [], []
     for student_id, row, value, points in changes:
-        grade = existing.get(student_id)
+        grade = row.grade
         if not value:
             if grade is not None:
                 cleared.append(grade.pk)
@@ -356,7 +365,9 @@ def reopen_sheet(sheet, user, reason):
 def set_admissions(session, group, stage, entries, user):
     """Mark who is admitted to the session or to АКЖ: entries maps student id ->
     (admitted, reason, note). A not-admitted student needs the reason's kind."""
-    if user is not None and not can_edit_grades(user, group.program.faculty_id):
+    if user is not None and not can_edit(
+        user, group.program.faculty_id, "sessions_app.change_admission"
+    ):
         raise PermissionDenied(_("You cannot change admission for this group."))
     ensure_admissions(session, group)
     current = {
@@ -402,3 +413,328 @@ def set_admissions(session, group, stage, entries, user):
         changed, ["admitted", "reason", "note", "updated_by", "updated_at"]
     )
     return len(new) + len(changed)
+
+
+# Bulk writes of the results import (sessions_app.importer). The importer checks every row first
+# so that it can name it; these functions check again under the sheet locks, inside the import's
+# transaction, and are what actually writes.
+
+IMPORT_BATCH = 2000
+# Below SQLite's 999 bound parameters per query, with room to spare.
+_IN_CHUNK = 900
+
+
+def _chunked(items, size):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class WriteCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self):
+        return self.created + self.updated
+
+
+def _check_faculties(user, faculty_ids, message):
+    if user is None:
+        return
+    for faculty_id in faculty_ids:
+        if not can_edit_grades(user, faculty_id):
+            raise PermissionDenied(message)
+
+
+@transaction.atomic
+def import_admissions(entries, user):
+    """Write the admissions an import read: `entries` holds tuples
+    (session_id, student_id, stage, group_id, admitted, reason).
+
+    Only what differs from the stored row is written, so a second import of the same file changes
+    nothing; a note typed on the admission page is kept. Returns WriteCounts.
+    """
+    entries = list(entries)
+    if not entries:
+        return WriteCounts()
+    errors = {}
+    for session_id, student_id, stage, _group_id, admitted, reason in entries:
+        if (admitted and reason) or (not admitted and reason not in ("valid", "invalid")):
+            errors[(session_id, student_id, stage)] = _("Say whether the reason is valid or not.")
+    if errors:
+        raise InvalidGrades(errors)
+    group_ids = {entry[3] for entry in entries}
+    faculties = set(
+        StudyGroup.objects.filter(pk__in=group_ids).values_list("program__faculty_id", flat=True)
+    )
+    _check_faculties(user, faculties, _("You cannot change admission for this group."))
+
+    session_ids = {entry[0] for entry in entries}
+    existing = {}
+    for chunk in _chunked({entry[1] for entry in entries}, _IN_CHUNK):
+        for admission in Admission.objects.filter(
+            session_id__in=session_ids, student_id__in=chunk
+        ).only("id", "session_id", "student_id", "stage", "group_id", "admitted", "reason"):
+            existing[(admission.session_id, admission.student_id, admission.stage)] = admission
+    now = timezone.now()
+    at = Admission._meta.get_field("updated_at").get_db_prep_save(now, connection)
+    user_id = user.pk if user is not None else None
+    counts, new, changed = WriteCounts(), [], []
+    for session_id, student_id, stage, group_id, admitted, reason in entries:
+        admission = existing.get((session_id, student_id, stage))
+        if admission is None:
+            new.append((session_id, student_id, stage, group_id, admitted, reason, "", user_id, at))
+        elif (admission.group_id, admission.admitted, admission.reason) != (
+            group_id,
+            admitted,
+            reason,
+        ):
+            admission.group_id, admission.admitted, admission.reason = group_id, admitted, reason
+            admission.updated_by, admission.updated_at = user, now
+            changed.append(admission)
+        else:
+            counts.unchanged += 1
+    _insert_rows(
+        Admission,
+        ["session", "student", "stage", "group", "admitted", "reason", "note", "updated_by"]
+        + ["updated_at"],
+        new,
+    )
+    Admission.objects.bulk_update(
+        changed, ["group", "admitted", "reason", "updated_by", "updated_at"], batch_size=500
+    )
+    counts.created, counts.updated = len(new), len(changed)
+    return counts
+
+
+@transaction.atomic
+def import_grades(entries, user, source=ChangeSource.IMPORT, reason="", today=None):
+    """Write many grades at once, as the results import does, or nothing.
+
+    `entries` is an iterable of (assessment_id, student_id, attempt, value) with a value of
+    ALLOWED_VALUES (never blank: an import does not clear grades). A value equal to the stored
+    one is left alone: no audit row and no version bump, so importing a file twice changes
+    nothing. Every created or changed grade gets a GradeChange row; the sheets it lies on are
+    created when missing and their version bumped once.
+
+    Checked here, under the sheet locks, as record_grades does: the faculty, the sheet's state
+    (SheetLocked for a change on a submitted or locked sheet), the entry deadline, the allowed
+    values, the admission, and for АКЖ that the student owes the assessment after the main
+    attempt (InvalidGrades, keyed by (assessment_id, student_id, attempt)).
+
+    Returns {"grades": WriteCounts, "sheets": WriteCounts}.
+    """
+    now = timezone.now()
+    today = today or timezone.localdate()
+    wanted, errors = {}, {}
+    for assessment_id, student_id, attempt, value in entries:
+        key = (assessment_id, student_id, attempt)
+        if key in wanted:
+            errors[key] = _("The same grade is given twice.")
+        wanted[key] = value
+    counts = {"grades": WriteCounts(), "sheets": WriteCounts()}
+    if not wanted:
+        return counts
+
+    assessment_ids = {key[0] for key in wanted}
+    assessments = {}
+    for chunk in _chunked(assessment_ids, _IN_CHUNK):
+        for row in Assessment.objects.filter(pk__in=chunk).values_list(
+            "id", "kind", "group_id", "group__program__faculty_id", "session_id"
+        ):
+            assessments[row[0]] = row[1:]
+    missing = assessment_ids - set(assessments)
+    if missing:
+        raise SheetError(_("No assessment %(ids)s.") % {"ids": sorted(missing)[:5]})
+    _check_faculties(
+        user,
+        {info[2] for info in assessments.values()},
+        _("You cannot enter grades for this group."),
+    )
+
+    sheets = {}
+    for chunk in _chunked(assessment_ids, _IN_CHUNK):
+        for sheet in (
+            GradeSheet.objects.select_for_update()
+            .filter(assessment_id__in=chunk)
+            .order_by("pk")
+            .only("id", "assessment_id", "attempt", "status", "version")
+        ):
+            sheets[(sheet.assessment_id, sheet.attempt)] = sheet
+    stored = {}
+    student_ids = {key[1] for key in wanted}
+    for chunk in _chunked(assessment_ids, _IN_CHUNK):
+        for grade_id, a_id, s_id, attempt, value, points in Grade.objects.filter(
+            assessment_id__in=chunk
+        ).values_list("id", "assessment_id", "student_id", "attempt", "value", "points"):
+            if s_id in student_ids:
+                stored[(a_id, s_id, attempt)] = (grade_id, value, points)
+
+    counts["sheets"].unchanged = len(sheets)
+    changes = []
+    for key, value in wanted.items():
+        old = stored.get(key)
+        if old is not None and old[1] == value:
+            counts["grades"].unchanged += 1
+            continue
+        if value not in ALLOWED_VALUES[assessments[key[0]][0]]:
+            errors[key] = _("“%(value)s” is not allowed here; use one of: %(allowed)s.") % {
+                "value": value,
+                "allowed": ", ".join(sorted(ALLOWED_VALUES[assessments[key[0]][0]])),
+            }
+            continue
+        changes.append((key, value, old))
+    if not changes and not errors:
+        return counts
+
+    # Who may sit: the main-stage admission puts the student on the group's sheet; АКЖ needs
+    # the student to owe the assessment after the main attempt, as roster() lists them.
+    session_ids = {assessments[key[0]][3] for key, _value, _old in changes}
+    admissions = {}
+    for chunk in _chunked({key[1] for key, _value, _old in changes}, _IN_CHUNK):
+        for session_id, student_id, stage, group_id, admitted in Admission.objects.filter(
+            session_id__in=session_ids, student_id__in=chunk
+        ).values_list("session_id", "student_id", "stage", "group_id", "admitted"):
+            admissions[(session_id, student_id, stage)] = (group_id, admitted)
+    for key, _value, _old in changes:
+        assessment_id, student_id, attempt = key
+        _kind, group_id, _faculty_id, session_id = assessments[assessment_id]
+        main = admissions.get((session_id, student_id, Attempt.MAIN))
+        if main is None or main[0] != group_id:
+            errors[key] = _("This student is not on the sheet.")
+        elif attempt == Attempt.MAIN:
+            if not main[1]:
+                errors[key] = _("The student is not admitted: no grade can be entered.")
+        else:
+            retake = admissions.get((session_id, student_id, Attempt.RETAKE))
+            admitted = retake[1] if retake is not None else main[1]
+            main_key = (assessment_id, student_id, Attempt.MAIN)
+            main_value = wanted.get(main_key) or (stored.get(main_key) or (None, ""))[1]
+            owes = main_value in OWING_VALUES or (not main[1] and retake is not None and retake[1])
+            if not owes:
+                errors[key] = _("The student does not owe this assessment: no АКЖ grade.")
+            elif not admitted:
+                errors[key] = _("The student is not admitted: no grade can be entered.")
+    if errors:
+        raise InvalidGrades(errors)
+
+    touched = {(key[0], key[2]) for key, _value, _old in changes}
+    refused = sorted(
+        sheets[pair].pk
+        for pair in touched
+        if pair in sheets and sheets[pair].status != SheetStatus.DRAFT
+    )
+    if refused:
+        names = [
+            str(sheet)
+            for sheet in GradeSheet.objects.filter(pk__in=refused[:5]).select_related(
+                "assessment__group", "assessment__discipline"
+            )
+        ]
+        raise SheetLocked(
+            _(
+                "%(count)s sheets are submitted or locked: they are read-only until they are "
+                "reopened (%(sheets)s)."
+            )
+            % {"count": len(refused), "sheets": "; ".join(names)}
+        )
+    if user is not None and not user.has_perm("sessions_app.enter_after_deadline"):
+        late = ExamSession.objects.filter(pk__in=session_ids, entry_deadline__lt=today).first()
+        if late is not None:
+            raise SheetLocked(
+                _(
+                    "The entry deadline (%(date)s) has passed: only the dean's office head can "
+                    "enter grades now."
+                )
+                % {"date": late.entry_deadline}
+            )
+
+    new_sheets = [
+        GradeSheet(assessment_id=a_id, attempt=attempt, version=1)
+        for a_id, attempt in sorted(touched - set(sheets))
+    ]
+    GradeSheet.objects.bulk_create(new_sheets, batch_size=IMPORT_BATCH)
+    bumped = [sheets[pair].pk for pair in touched if pair in sheets]
+    for chunk in _chunked(bumped, _IN_CHUNK):
+        GradeSheet.objects.filter(pk__in=chunk).update(version=F("version") + 1, updated_at=now)
+    counts["sheets"] = WriteCounts(len(new_sheets), len(bumped), len(sheets) - len(bumped))
+
+    # A hundred thousand grades and as many audit rows: inserted as plain rows (COPY on
+    # PostgreSQL), since building a model instance per row would cost most of the time.
+    user_id = user.pk if user is not None else None
+    at = Grade._meta.get_field("entered_at").get_db_prep_save(now, connection)
+    _insert_rows(
+        Grade,
+        ["assessment", "student", "attempt", "value", "points", "entered_by", "entered_at"],
+        (
+            (key[0], key[1], key[2], value, None, user_id, at)
+            for key, value, old in changes
+            if old is None
+        ),
+    )
+    updated = defaultdict(list)
+    for _key, value, old in changes:
+        if old is not None:
+            updated[value].append(old[0])
+    for value, pks in updated.items():
+        for chunk in _chunked(pks, _IN_CHUNK):
+            Grade.objects.filter(pk__in=chunk).update(
+                value=value, points=None, entered_by=user, entered_at=now
+            )
+    _insert_rows(
+        GradeChange,
+        ["assessment", "student", "attempt", "old_value", "new_value", "old_points"]
+        + ["new_points", "changed_by", "changed_at", "source", "reason"],
+        (
+            (*key, old[1] if old else "", value, old[2] if old else None)
+            + (None, user_id, at, source, reason)
+            for key, value, old in changes
+        ),
+    )
+    counts["grades"].updated = sum(len(pks) for pks in updated.values())
+    counts["grades"].created = len(changes) - counts["grades"].updated
+    return counts
+
+
+def _insert_rows(model, fields, rows):
+    """Insert rows of database-ready values, in the order of `fields`, in few round trips.
+
+    For append-only bulk writes where model instances would cost more than the database: no
+    save(), no signals (the portal has none), the database checks every constraint.
+    """
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        raw = getattr(cursor, "cursor", cursor)
+        if connection.vendor == "postgresql" and hasattr(raw, "copy_expert"):
+            for batch in _chunked(rows, 50_000):
+                buffer = io.StringIO()
+                buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in batch)
+                buffer.seek(0)
+                raw.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            for batch in _chunked(rows, IMPORT_BATCH):
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch
+                )
+
+
+def _copy_text(value):
+    # PostgreSQL's COPY text format: \N is NULL; backslash, tab and line breaks are escaped.
+    if value is None:
+        return "\\N"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text

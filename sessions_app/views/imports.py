@@ -1,1 +1,176 @@
-"""(to be written)"""
+"""The results import page: upload, a dry run's preview, confirm; and the template workbook.
+
+The uploaded file waits for the confirmation under MEDIA_ROOT/imports/, named by a random token
+that only the uploader's session knows; the confirmation imports it again from scratch (the
+portal may have changed in between) and deletes it.
+"""
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .. import importer
+
+SESSION_KEY = "results_imports"
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+# A preview not confirmed within a day is forgotten; its file is deleted by a later upload.
+KEEP_SECONDS = 24 * 3600
+ERRORS_SHOWN = 1000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload_dir():
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def _path(token):
+    return upload_dir() / f"{token}.xlsx"
+
+
+def _forget_old_uploads():
+    cutoff = time.time() - KEEP_SECONDS
+    for path in upload_dir().glob("*.xlsx"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _save(upload):
+    directory = upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    _forget_old_uploads()
+    token = secrets.token_urlsafe(24)
+    with open(_path(token), "xb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return token
+
+
+def _drop(request, token):
+    _path(token).unlink(missing_ok=True)
+    pending = request.session.get(SESSION_KEY, {})
+    if pending.pop(token, None) is not None:
+        request.session[SESSION_KEY] = pending
+
+
+def _context(result=None, **extra):
+    context = {
+        "max_mb": importer.MAX_FILE_BYTES // (1024 * 1024),
+        "max_rows": importer.MAX_ROWS,
+        "columns": [
+            (column, column in importer.OPTIONAL_COLUMNS, importer.COLUMNS[column][:2])
+            for column in importer.COLUMNS
+        ],
+    }
+    if result is not None:
+        context.update(
+            result=result,
+            counts=[
+                {
+                    "label": model._meta.verbose_name_plural,
+                    "created": counts.created,
+                    "updated": counts.updated,
+                    "unchanged": counts.unchanged,
+                }
+                for model, counts in result.count_rows()
+            ],
+            errors=result.errors[:ERRORS_SHOWN],
+            errors_hidden=max(len(result.errors) - ERRORS_SHOWN, 0),
+            error_rows=len({error.row for error in result.errors if error.row}),
+        )
+    context.update(extra)
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+def import_results(request):
+    if not importer.can_import(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        if "token" in request.POST:
+            return _confirm(request)
+        return _preview(request)
+    return render(request, "sessions_app/import.html", _context())
+
+
+def _refused(request, messages, status=400):
+    return render(request, "sessions_app/import.html", _context(refused=messages), status=status)
+
+
+def _preview(request):
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _refused(request, [_("Choose the results workbook (.xlsx) to import.")])
+    if upload.size > importer.MAX_FILE_BYTES:
+        return _refused(
+            request,
+            [
+                _("The file is %(size)s MB; at most %(max)s MB can be imported at once.")
+                % {
+                    "size": f"{upload.size / (1024 * 1024):.1f}",
+                    "max": importer.MAX_FILE_BYTES // (1024 * 1024),
+                }
+            ],
+        )
+    token = _save(upload)
+    try:
+        result = importer.import_results(_path(token), user=request.user, dry_run=True)
+    except importer.ImportRefused as refusal:
+        _path(token).unlink(missing_ok=True)
+        return _refused(request, refusal.messages)
+    if not result.ok:
+        _path(token).unlink(missing_ok=True)
+        return render(
+            request,
+            "sessions_app/import_preview.html",
+            _context(result, filename=upload.name),
+            status=403 if result.forbidden else 200,
+        )
+    pending = request.session.get(SESSION_KEY, {})
+    pending[token] = upload.name
+    request.session[SESSION_KEY] = pending
+    return render(
+        request,
+        "sessions_app/import_preview.html",
+        _context(result, filename=upload.name, token=token),
+    )
+
+
+def _confirm(request):
+    token = request.POST.get("token", "")
+    pending = request.session.get(SESSION_KEY, {})
+    if not TOKEN.match(token) or token not in pending or not _path(token).exists():
+        return _refused(
+            request,
+            [_("This preview has expired or was already imported. Upload the file again.")],
+        )
+    filename = pending[token]
+    try:
+        result = importer.import_results(_path(token), user=request.user)
+    except importer.ImportRefused as refusal:
+        return _refused(request, refusal.messages)
+    finally:
+        _drop(request, token)
+    return render(
+        request,
+        "sessions_app/import_result.html",
+        _context(result, filename=filename),
+        status=403 if result.forbidden else 200,
+    )
+
+
+@require_http_methods(["GET"])
+def template(request):
+    response = HttpResponse(importer.build_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="results-template.xlsx"'
+    return response

@@ -232,7 +232,8 @@ def test_disciplines_each_with_a_department():
 def _snapshot():
     return {
         model._meta.label: list(model.objects.order_by("pk").values_list())
-        for model in apps.get_app_config("academics").get_models()
+        for app in ("academics", "sessions_app")
+        for model in apps.get_app_config(app).get_models()
     }
 
 
@@ -261,3 +262,18 @@ def test_the_plan_does_not_depend_on_the_process():
         check=True,
     )
     assert result.stdout.strip() == build_plan().digest()
+
+
+def test_the_demo_session_has_the_seed_reports_admissions():
+    from sessions_app.models import Admission, GradeChange
+
+    main = Admission.objects.filter(stage="main", session__term=2)
+    day = main.filter(group__program__form=DAY)
+    assert day.count() == 4083
+    assert day.filter(admitted=True).count() == 3463
+    assert day.filter(admitted=False, reason="valid").count() == 189
+    assert day.filter(admitted=False, reason="invalid").count() == 431
+    extramural = main.filter(group__program__form=EXTRAMURAL)
+    assert (extramural.count(), extramural.filter(admitted=True).count()) == (7894, 5583)
+    # Every demo grade came through the import, with its audit row.
+    assert GradeChange.objects.filter(source="import").count() > 50000

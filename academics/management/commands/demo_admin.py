@@ -1,17 +1,31 @@
-"""Create the demo administrator once and print how to log in."""
+"""Create the demo administrator and one demo user per role once, and print how to log in."""
 
 import os
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from academics import roles
+from academics.models import Faculty, UserProfile
+
 DEFAULT_PASSWORD = "demo-admin-2024"
+
+# username, role, faculty code (for a dean's office), full name
+DEMO_USERS = [
+    ("dekanat.itbf", roles.DEAN_OFFICE, "itbf", "Асанова Гүлзат"),
+    ("dekan.itbf", roles.DEAN_OFFICE_HEAD, "itbf", "Токтосунов Нурлан"),
+    ("dekanat.ebf", roles.DEAN_OFFICE, "ebf", "Жумабаева Айгерим"),
+    ("okuu.bolumu", roles.ACADEMIC_DEPARTMENT, None, "Сыдыкова Бермет"),
+    ("prorektor", roles.VICE_RECTOR, None, "Мамытов Улан"),
+]
 
 
 class Command(BaseCommand):
     help = _(
-        "Create the demo administrator (user “admin”) if it does not exist, and print its login."
+        "Create the demo administrator (user “admin”) and a demo user for each role if they do "
+        "not exist, and print their logins."
     )
 
     def add_arguments(self, parser):
@@ -43,3 +57,25 @@ class Command(BaseCommand):
                 )
                 % {"user": username, "password": DEFAULT_PASSWORD}
             )
+        faculties = {f.code: f for f in Faculty.objects.all()}
+        made = []
+        for name, role, faculty_code, full_name in DEMO_USERS:
+            if faculty_code and faculty_code not in faculties:
+                continue  # no demo university loaded
+            first, last = full_name.split()[1], full_name.split()[0]
+            account, created = User.objects.get_or_create(
+                username=name, defaults={"first_name": first, "last_name": last}
+            )
+            if not created:
+                continue
+            account.set_password(password)
+            account.save(update_fields=["password"])
+            account.groups.add(Group.objects.get(name=role))
+            if faculty_code:
+                UserProfile.objects.create(user=account, faculty=faculties[faculty_code])
+            made.append((name, roles.LABELS[role], faculties.get(faculty_code)))
+        for name, label, faculty in made:
+            where = f" — {faculty}" if faculty else ""
+            self.stdout.write(f"  {name}: {label}{where}")
+        if made:
+            self.stdout.write(_("The demo users above log in with the same password."))

@@ -7,19 +7,35 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from academics.demo import START_YEAR, seed_demo
+from sessions_app.demo import seed_session_demo
 
 
 class Command(BaseCommand):
     # argparse needs a plain string here; like Django's own commands, the help is not translated.
     help = (
         "Create or refresh the demo university: faculties, departments, programs, groups, "
-        "students, staff and teaching loads at the scale of the 2023-2024 report. Running it "
-        "again changes nothing."
+        "students, staff and teaching loads at the scale of the 2023-2024 report, and its "
+        "summer exam session before and after the retake period. Running it again changes "
+        "nothing."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-session",
+            action="store_true",
+            help="Only the academic structure, without the exam session's results.",
+        )
 
     def handle(self, *args, **options):
         started = time.monotonic()
         counts = seed_demo()
+        if not options["no_session"]:
+            result = seed_session_demo()
+            counts = list(counts) + [
+                (model, c.created + c.updated + c.unchanged)
+                for model, c in result.counts.items()
+                if model._meta.app_label == "sessions_app"
+            ]
         seconds = time.monotonic() - started
         if options["verbosity"] < 1:
             return

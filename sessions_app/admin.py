@@ -1,0 +1,354 @@
+"""The admin of exam sessions. Each list sees only the user's faculty; grades, admissions and the
+audit are read-only here (they are written by sessions_app.services), and the audit can be
+neither changed nor deleted, not even by a superuser."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from academics.models import AcademicYear
+from academics.querysets import groups_for, restrict_to_faculty
+
+from . import services
+from .models import (
+    Admission,
+    Assessment,
+    ExamSession,
+    Grade,
+    GradeChange,
+    GradeSheet,
+    SheetEvent,
+)
+
+
+class FacultyScopedAdmin(admin.ModelAdmin):
+    """A dean's office user sees (and finds by URL) only the rows of their faculty."""
+
+    faculty_path = None  # e.g. "group__program__faculty"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.faculty_path is None:
+            return queryset
+        return restrict_to_faculty(queryset, request.user, self.faculty_path)
+
+
+class ReadOnlyAdmin(FacultyScopedAdmin):
+    """Shown, never written: the rows come from the services, which check and audit each write."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def session_filter(path):
+    """A filter by exam session whose choices cost one query (a session's name needs its year)."""
+
+    class ExamSessionFilter(admin.SimpleListFilter):
+        title = _("exam session")
+        parameter_name = path.replace("__", "_")
+
+        def lookups(self, request, model_admin):
+            return [
+                (str(session.pk), str(session))
+                for session in ExamSession.objects.select_related("academic_year")
+            ]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{f"{path}_id": self.value()})
+            return queryset
+
+    return ExamSessionFilter
+
+
+@admin.register(ExamSession)
+class ExamSessionAdmin(admin.ModelAdmin):
+    # The results workbook (dry run, preview, confirm) is imported from here.
+    change_list_template = "admin/sessions_app/import_results_link.html"
+    list_display = [
+        "__str__",
+        "academic_year",
+        "term",
+        "main_start",
+        "main_end",
+        "retake_start",
+        "retake_end",
+        "entry_deadline",
+    ]
+    list_filter = ["term", "academic_year"]
+    search_fields = ["academic_year__start_year"]
+    autocomplete_fields = ["academic_year"]
+    list_select_related = ["academic_year"]
+    fieldsets = [
+        (None, {"fields": ["academic_year", "term"]}),
+        (_("Dates"), {"fields": [("main_start", "main_end"), ("retake_start", "retake_end")]}),
+        (None, {"fields": ["entry_deadline"]}),
+    ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # People type a year as "2023-2024"; the database holds 2023.
+        try:
+            start_year = AcademicYear.parse_name(search_term)
+        except ValueError:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(academic_year__start_year=start_year), False
+
+
+class GradeSheetInline(ReadOnlyInline):
+    model = GradeSheet
+    fields = ["attempt", "status", "version", "updated_at"]
+    readonly_fields = fields
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(FacultyScopedAdmin):
+    # The results workbook (dry run, preview, confirm) is imported from here.
+    change_list_template = "admin/sessions_app/import_results_link.html"
+    faculty_path = "group__program__faculty"
+    list_display = ["session", "group", "discipline", "kind", "examiner", "date"]
+    list_filter = [
+        session_filter("session"),
+        "kind",
+        "group__program__form",
+        "group__program__faculty",
+    ]
+    search_fields = ["group__name", "discipline__name", "examiner__full_name"]
+    autocomplete_fields = ["session", "group", "discipline", "examiner"]
+    list_select_related = ["session__academic_year", "group", "discipline", "examiner"]
+    inlines = [GradeSheetInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A dean's office can only pick (and save) a group of its own faculty.
+        if db_field.name == "group":
+            kwargs["queryset"] = groups_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once grades are in, moving the assessment would move them with it.
+        if obj is not None and obj.grades.exists():
+            return ["session", "group", "discipline", "kind"]
+        return []
+
+
+class SheetEventInline(ReadOnlyInline):
+    model = SheetEvent
+    fields = ["at", "action", "by", "reason"]
+    readonly_fields = fields
+
+
+@admin.register(GradeSheet)
+class GradeSheetAdmin(ReadOnlyAdmin):
+    faculty_path = "assessment__group__program__faculty"
+    list_display = ["assessment", "session", "attempt", "status", "version", "updated_at"]
+    list_filter = [
+        "status",
+        "attempt",
+        session_filter("assessment__session"),
+        "assessment__group__program__faculty",
+    ]
+    search_fields = ["assessment__group__name", "assessment__discipline__name"]
+    list_select_related = [
+        "assessment__group",
+        "assessment__discipline",
+        "assessment__session__academic_year",
+    ]
+    fields = ["assessment", "attempt", "status", "version", "updated_at", "page"]
+    readonly_fields = fields
+    inlines = [SheetEventInline]
+    actions = ["submit", "lock"]
+
+    @admin.display(description=_("exam session"), ordering="assessment__session")
+    def session(self, obj):
+        return obj.assessment.session
+
+    @admin.display(description=_("grade sheet page"))
+    def page(self, obj):
+        url = reverse("sessions:sheet", args=[obj.assessment_id, obj.attempt])
+        return format_html('<a href="{}">{}</a>', url, _("Open the sheet"))
+
+    # Submitting and locking go through the service, which checks the faculty and the status and
+    # writes the sheet's event; reopening needs a reason and is done on the sheet's page.
+    def has_submit_permission(self, request):
+        return request.user.has_perm("sessions_app.change_gradesheet")
+
+    def has_lock_permission(self, request):
+        return request.user.has_perm("sessions_app.reopen_gradesheet")
+
+    def _apply(self, request, queryset, service):
+        done = 0
+        for sheet in queryset.select_related("assessment__group__program"):
+            try:
+                service(sheet, request.user)
+            except (services.SheetError, PermissionDenied) as error:
+                self.message_user(request, f"{sheet}: {error}", messages.ERROR)
+            else:
+                done += 1
+        return done
+
+    @admin.action(description=_("Submit the selected sheets"), permissions=["submit"])
+    def submit(self, request, queryset):
+        done = self._apply(request, queryset, services.submit_sheet)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d sheet submitted.", "%(count)d sheets submitted.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Lock the selected sheets"), permissions=["lock"])
+    def lock(self, request, queryset):
+        done = self._apply(request, queryset, services.lock_sheet)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d sheet locked.", "%(count)d sheets locked.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Admission)
+class AdmissionAdmin(ReadOnlyAdmin):
+    faculty_path = "group__program__faculty"
+    list_display = ["student", "group", "session", "stage", "admitted", "reason", "note"]
+    list_filter = [
+        session_filter("session"),
+        "stage",
+        "admitted",
+        "reason",
+        "group__program__faculty",
+    ]
+    search_fields = ["student__full_name", "student__record_book", "group__name"]
+    list_select_related = ["student", "group", "session__academic_year"]
+    readonly_fields = [
+        "session",
+        "student",
+        "group",
+        "stage",
+        "admitted",
+        "reason",
+        "note",
+        "updated_by",
+        "updated_at",
+    ]
+
+
+@admin.register(Grade)
+class GradeAdmin(ReadOnlyAdmin):
+    # The results workbook (dry run, preview, confirm) is imported from here.
+    change_list_template = "admin/sessions_app/import_results_link.html"
+    faculty_path = "assessment__group__program__faculty"
+    list_display = ["student", "assessment", "attempt", "value", "points", "entered_at"]
+    list_filter = [
+        "attempt",
+        "value",
+        session_filter("assessment__session"),
+        "assessment__kind",
+        "assessment__group__program__faculty",
+    ]
+    search_fields = [
+        "student__full_name",
+        "student__record_book",
+        "assessment__group__name",
+        "assessment__discipline__name",
+    ]
+    list_select_related = ["student", "assessment__group", "assessment__discipline"]
+    readonly_fields = [
+        "assessment",
+        "student",
+        "attempt",
+        "value",
+        "points",
+        "entered_by",
+        "entered_at",
+    ]
+
+
+@admin.register(GradeChange)
+class GradeChangeAdmin(ReadOnlyAdmin):
+    faculty_path = "assessment__group__program__faculty"
+    list_display = [
+        "changed_at",
+        "student",
+        "assessment",
+        "attempt",
+        "old_value",
+        "new_value",
+        "changed_by",
+        "source",
+        "reason",
+    ]
+    list_filter = [
+        "source",
+        "attempt",
+        session_filter("assessment__session"),
+        "assessment__group__program__faculty",
+    ]
+    search_fields = [
+        "student__full_name",
+        "student__record_book",
+        "assessment__group__name",
+        "assessment__discipline__name",
+        "reason",
+    ]
+    list_select_related = [
+        "student",
+        "assessment__group",
+        "assessment__discipline",
+        "changed_by",
+    ]
+    readonly_fields = [
+        "assessment",
+        "student",
+        "attempt",
+        "old_value",
+        "new_value",
+        "old_points",
+        "new_points",
+        "changed_by",
+        "changed_at",
+        "source",
+        "reason",
+    ]
+
+
+@admin.register(SheetEvent)
+class SheetEventAdmin(ReadOnlyAdmin):
+    faculty_path = "sheet__assessment__group__program__faculty"
+    list_display = ["at", "sheet", "action", "by", "reason"]
+    list_filter = [
+        "action",
+        session_filter("sheet__assessment__session"),
+        "sheet__assessment__group__program__faculty",
+    ]
+    search_fields = [
+        "sheet__assessment__group__name",
+        "sheet__assessment__discipline__name",
+        "reason",
+    ]
+    list_select_related = ["sheet__assessment__group", "sheet__assessment__discipline", "by"]
+    readonly_fields = ["sheet", "action", "by", "at", "reason"]

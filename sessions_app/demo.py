@@ -1,0 +1,193 @@
+"""The demo university's summer session 2023-2024, with the seed report's own figures.
+
+Before АКЖ the day form has the seed's contingent of 4 083: 3 463 admitted and 620 not (189 with a
+valid reason, 431 without), 328 excellent, 634 excellent and good, 1 168 mixed, 5 satisfactory and
+1 328 owing; the extramural form has 7 894: 5 583 admitted, 11 / 4 052 / 585 / 5 and 930 owing.
+After АКЖ most of those who owe pass their retakes. The rows are those of the results workbook
+(sessions_app.importer), so the demo goes through the same import as a university's file.
+"""
+
+import random
+
+from academics.demo import START_YEAR
+from academics.models import Discipline, Student
+
+from .choices import Attempt
+
+TERM = 2
+EXAMS_PER_GROUP = 4  # and one credit
+
+# form: (not admitted valid, invalid, excellent, excellent and good, mixed, satisfactory)
+TARGETS = {
+    "day": (189, 431, 328, 634, 1168, 5),
+    "extramural": (400, 1911, 11, 4052, 585, 5),
+}
+# Of those who owe after the main attempt: how many subjects (1, 2, 3) in proportion.
+OWED_SPLIT = (52, 26, 22)
+RETAKE_PASS = 0.72  # share of owed subjects passed at АКЖ
+RETAKE_ADMITTED_VALID = 0.6  # share of the not admitted with a valid reason admitted to АКЖ
+
+
+def _rng(stream):
+    return random.Random(f"osh-demo-session-{START_YEAR}-{stream}")
+
+
+def _graded_values(rng, category, n):
+    if category == "excellent":
+        return ["5"] * n
+    if category == "excellent_good":
+        values = [rng.choice("54") for _ in range(n)]
+        values[rng.randrange(n)] = "4"
+        return values
+    if category == "satisfactory":
+        return ["3"] * n
+    values = [rng.choice("543") for _ in range(n)]  # mixed
+    i, j = rng.sample(range(n), 2)
+    values[i], values[j] = "3", rng.choice("54")
+    return values
+
+
+def _disciplines_for(rng, pool, group_name):
+    picked = _rng(f"disciplines-{group_name}").sample(pool, EXAMS_PER_GROUP + 1)
+    return picked[:EXAMS_PER_GROUP], picked[EXAMS_PER_GROUP]
+
+
+def build_rows():
+    """The rows of the demo session's results workbook, as the importer reads them."""
+    pool = list(Discipline.objects.order_by("name").values_list("name", flat=True))
+    students = list(
+        Student.objects.select_related("group__program__faculty", "group__academic_year")
+        .filter(group__academic_year__start_year=START_YEAR)
+        .order_by("record_book")
+    )
+    rng = _rng("categories")
+    category = {}
+    for form, (valid, invalid, exc, good, mixed, sat) in TARGETS.items():
+        in_form = [s for s in students if s.group.program.form == form]
+        rng.shuffle(in_form)
+        owing = len(in_form) - valid - invalid - exc - good - mixed - sat
+        owed = [round(owing * share / sum(OWED_SPLIT)) for share in OWED_SPLIT]
+        owed[0] += owing - sum(owed)
+        kinds = (
+            [("not_admitted", "valid")] * valid
+            + [("not_admitted", "invalid")] * invalid
+            + [("excellent", 0)] * exc
+            + [("excellent_good", 0)] * good
+            + [("mixed", 0)] * mixed
+            + [("satisfactory", 0)] * sat
+            + [("owing", 1)] * owed[0]
+            + [("owing", 2)] * owed[1]
+            + [("owing", 3)] * owed[2]
+        )
+        for student, kind in zip(in_form, kinds, strict=True):
+            category[student.pk] = kind
+
+    rows = []
+    for student in students:
+        group = student.group
+        program = group.program
+        exams, credit = _disciplines_for(rng, pool, group.name)
+        base = {
+            "academic_year": group.academic_year.name,
+            "term": TERM,
+            "faculty": program.faculty.name,
+            "program_code": program.code,
+            "program_name": program.name,
+            "level": program.level,
+            "form": program.form,
+            "group": group.name,
+            "student_id": student.record_book,
+            "student_name": student.full_name,
+            "funding": student.funding,
+        }
+        kind, detail = category[student.pk]
+        srng = _rng(f"student-{student.record_book}")
+        assessments = [(d, "exam") for d in exams] + [(credit, "credit")]
+        if kind == "not_admitted":
+            retake_admitted = detail == "valid" and srng.random() < RETAKE_ADMITTED_VALID
+            for discipline, assessment_kind in assessments:
+                row = {**base, "discipline": discipline, "kind": assessment_kind}
+                rows.append(
+                    {
+                        **row,
+                        "attempt": Attempt.MAIN,
+                        "admitted": "no",
+                        "not_admitted_reason": detail,
+                        "grade": "",
+                    }
+                )
+                if retake_admitted:
+                    grade = srng.choice("543") if assessment_kind == "exam" else "pass"
+                    rows.append(
+                        {
+                            **row,
+                            "attempt": Attempt.RETAKE,
+                            "admitted": "yes",
+                            "not_admitted_reason": "",
+                            "grade": grade,
+                        }
+                    )
+            continue
+        if kind == "owing":
+            values = _graded_values(srng, "mixed", EXAMS_PER_GROUP) + ["pass"]
+            for i in srng.sample(range(len(values)), detail):
+                if i == EXAMS_PER_GROUP:
+                    values[i] = srng.choice(["fail", "fail", "absent"])
+                else:
+                    values[i] = srng.choice(["2", "2", "2", "absent"])
+        else:
+            values = _graded_values(srng, kind, EXAMS_PER_GROUP) + ["pass"]
+        for (discipline, assessment_kind), value in zip(assessments, values, strict=True):
+            row = {**base, "discipline": discipline, "kind": assessment_kind}
+            rows.append(
+                {
+                    **row,
+                    "attempt": Attempt.MAIN,
+                    "admitted": "yes",
+                    "not_admitted_reason": "",
+                    "grade": value,
+                }
+            )
+            if value in ("2", "fail", "absent"):
+                passed = srng.random() < RETAKE_PASS
+                if assessment_kind == "credit":
+                    grade = "pass" if passed else "fail"
+                else:
+                    grade = srng.choice("433") if passed else srng.choice(["2", "absent"])
+                rows.append(
+                    {
+                        **row,
+                        "attempt": Attempt.RETAKE,
+                        "admitted": "yes",
+                        "not_admitted_reason": "",
+                        "grade": grade,
+                    }
+                )
+    return rows
+
+
+def seed_session_demo():
+    """Load the demo session through the results import; a second run changes nothing.
+
+    Returns the import's result (its counts say what was created, updated or left unchanged).
+    """
+    import datetime
+
+    from .importer import import_rows
+    from .models import ExamSession
+
+    rows = [
+        {key: value if isinstance(value, int) else str(value) for key, value in row.items()}
+        for row in build_rows()
+    ]
+    result = import_rows(rows)
+    if not result.ok:
+        raise RuntimeError("; ".join(str(error) for error in result.errors[:10]))
+    # The demo keeps its sheets open for entry, so that a demo user can try the grade sheet.
+    ExamSession.objects.filter(academic_year__start_year=START_YEAR, term=TERM).update(
+        main_start=datetime.date(START_YEAR + 1, 5, 27),
+        main_end=datetime.date(START_YEAR + 1, 6, 15),
+        retake_start=datetime.date(START_YEAR + 1, 6, 17),
+        retake_end=datetime.date(START_YEAR + 1, 6, 29),
+    )
+    return result
