@@ -93,6 +93,9 @@ def _database():
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+        # A file, not memory, for the test database: the browser tests' server threads then
+        # open their own connections instead of sharing the test's one across threads.
+        db["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
     else:
         db.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
         db.setdefault("CONN_HEALTH_CHECKS", True)
@@ -101,6 +104,9 @@ def _database():
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Points (0–100) to grades, when a sheet is filled with points: the least points for each grade.
+GRADE_POINTS_SCALE = [(87, "5"), (74, "4"), (61, "3"), (0, "2")]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

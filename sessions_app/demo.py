@@ -190,4 +190,36 @@ def seed_session_demo():
         retake_start=datetime.date(START_YEAR + 1, 6, 17),
         retake_end=datetime.date(START_YEAR + 1, 6, 29),
     )
+    _assign_examiners()
     return result
+
+
+def _assign_examiners():
+    """Each demo assessment is examined by a teacher of the discipline's department, on a day of
+    the main period."""
+    import datetime
+    import zlib
+
+    from academics.models import StaffMember
+
+    from .models import Assessment
+
+    staff = {}
+    for member in StaffMember.objects.order_by("personnel_number").only("pk", "department_id"):
+        staff.setdefault(member.department_id, []).append(member.pk)
+    missing = list(
+        Assessment.objects.filter(date=None, session__academic_year__start_year=START_YEAR)
+        .select_related("discipline", "group")
+        .order_by("pk")
+    )
+    for assessment in missing:
+        key = zlib.crc32(f"{assessment.group.name}-{assessment.discipline.name}".encode())
+        teachers = staff.get(assessment.discipline.department_id)
+        if teachers and assessment.examiner_id is None:
+            assessment.examiner_id = teachers[key % len(teachers)]
+        # Monday 27 May to Saturday 15 June, skipping Sundays.
+        day = datetime.date(START_YEAR + 1, 5, 27) + datetime.timedelta(days=key % 20)
+        if day.weekday() == 6:
+            day += datetime.timedelta(days=1)
+        assessment.date = day
+    Assessment.objects.bulk_update(missing, ["examiner", "date"], batch_size=1000)

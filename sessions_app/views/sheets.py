@@ -105,6 +105,7 @@ class SheetRow:
     admitted: bool
     reason: str
     main_label: str
+    main_value: str  # the stored value, short enough for a phone's column
     text: str  # what the cell holds: the saved grade, or what the person typed
     label: str
     error: str = ""
@@ -135,6 +136,7 @@ def _sheet_rows(roster, kind, typed=None, errors=None, theirs=None):
                 admitted=entry.admitted,
                 reason=entry.reason,
                 main_label=label(entry.main_value),
+                main_value=entry.main_value,
                 text=text,
                 label=row_label,
                 error=str(errors.get(pk, "")),

@@ -16,6 +16,12 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    # The assertions read the English labels; the pages default to Kyrgyz.
+    settings.LANGUAGE_CODE = "en"
+
+
 def build(size=4, kind="exam"):
     faculty = factories.faculty()
     group = factories.group(program=factories.program(faculty=faculty))
