@@ -1,0 +1,337 @@
+"""The one definition of the session figures: contingent, admission, categories, owing, no-shows,
+absolute and quality achievement, for any scope, session and stage (before or after АКЖ).
+
+Every page, export, command, API and the council's resolution reads them from here. The counts
+are computed by one SQL query per call (conditional aggregation over a per-student step), so the
+cost does not grow with the number of students or groups in Python.
+
+The rules (DOMAIN.md; the README repeats them for the university's staff):
+- The contingent of a session is its main-stage admission rows, admitted or not, each with the
+  group the student was in for that session.
+- Before АКЖ a student is admitted when admitted to the main session; after АКЖ, when admitted to
+  the main session or to АКЖ.
+- A grade "before АКЖ" is the main attempt's; "after АКЖ" the retake's where there is one, else
+  the main attempt's.
+- An admitted student owes each assessment of the group whose grade is 2, fail or absent, or
+  which has no grade at all: a missing grade counts as owed (not as a no-show).
+- An admitted student who owes nothing has passed, and falls in one category by the graded
+  assessments (credits count for passing only): excellent (all 5), excellent and good (only 5 and
+  4), mixed (a 3 and a 4 or 5), satisfactory (all 3). One who passed only credits counts as
+  satisfactory: it is the category that claims no grade above a pass.
+- Not passed = contingent − passed: the not admitted, and the admitted who owe anything.
+- owing_1, owing_2, owing_3_plus and no_show (at least one "absent") count admitted students only.
+- Absolute achievement = passed / contingent; quality = (excellent + excellent and good) /
+  contingent; in per cent, rounded to 2 decimals.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connections, router
+from django.utils.translation import gettext_lazy as _
+
+from sessions_app.models import Admission
+
+
+class Stage:
+    BEFORE = "before"
+    AFTER = "after"
+    CHOICES = [(BEFORE, _("before АКЖ")), (AFTER, _("after АКЖ"))]
+    VALUES = (BEFORE, AFTER)
+
+
+class By:
+    UNIVERSITY = "university"
+    FORM = "form"
+    FACULTY = "faculty"
+    PROGRAM = "program"
+    GROUP = "group"
+    VALUES = (UNIVERSITY, FORM, FACULTY, PROGRAM, GROUP)
+
+
+# The counts of a row, in the order of the report and of the JSON.
+COUNTS = (
+    "contingent",
+    "budget",
+    "contract",
+    "admitted",
+    "not_admitted_valid",
+    "not_admitted_invalid",
+    "excellent",
+    "good",
+    "mixed",
+    "satisfactory",
+    "passed",
+    "not_passed",
+    "owing_1",
+    "owing_2",
+    "owing_3_plus",
+    "no_show",
+)
+
+
+def percent(part, whole):
+    """part / whole in per cent, rounded half up to 2 decimals; 0 of nothing is 0."""
+    if not whole:
+        return Decimal("0.00")
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+@dataclass
+class Row:
+    """The figures of one scope. `key` identifies it (a faculty id, a program id, a form...)."""
+
+    scope: str
+    key: object = None
+    counts: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        counts = self.__dict__.get("counts", {})
+        if name in counts:
+            return counts[name]
+        raise AttributeError(name)
+
+    @property
+    def absolute_pct(self):
+        return percent(self.counts["passed"], self.counts["contingent"])
+
+    @property
+    def quality_pct(self):
+        return percent(self.counts["excellent"] + self.counts["good"], self.counts["contingent"])
+
+    def pct(self, name):
+        """Any count as a share of the contingent, as the seed's tables give them."""
+        return percent(self.counts[name], self.counts["contingent"])
+
+    def as_dict(self):
+        return {
+            "scope": self.scope,
+            **{name: self.counts[name] for name in COUNTS},
+            "absolute_pct": float(self.absolute_pct),
+            "quality_pct": float(self.quality_pct),
+        }
+
+
+def total(rows, scope="total"):
+    """The sum of rows: every count is additive, the percentages are recomputed from the sums."""
+    return Row(scope, None, {name: sum(row.counts[name] for row in rows) for name in COUNTS})
+
+
+# The scope columns: (SQL expression of the key, SQL expression of the label, ORDER BY).
+_SCOPES = {
+    By.UNIVERSITY: ("0", "''", None),
+    By.FORM: ("p.form", "p.form", "p.form"),
+    By.FACULTY: ("f.id", "f.name", "f.kind DESC, f.name"),
+    By.PROGRAM: ("p.id", "p.code", "p.code, p.name, p.level, p.form"),
+    By.GROUP: ("g.id", "g.name", "f.kind DESC, f.name, g.name"),
+}
+
+# Grades per student: before АКЖ the main attempt; after АКЖ the retake where there is one.
+_EFFECTIVE = {
+    Stage.BEFORE: """
+        SELECT gr.student_id, x.group_id, gr.value
+        FROM sessions_app_grade gr
+        JOIN sessions_app_assessment x ON x.id = gr.assessment_id
+        WHERE x.session_id = %(session)s AND gr.attempt = 'main'
+    """,
+    Stage.AFTER: """
+        SELECT gr.student_id, x.group_id, gr.value
+        FROM sessions_app_grade gr
+        JOIN sessions_app_assessment x ON x.id = gr.assessment_id
+        WHERE x.session_id = %(session)s
+          AND (gr.attempt = 'retake' OR NOT EXISTS (
+                SELECT 1 FROM sessions_app_grade rt
+                WHERE rt.assessment_id = gr.assessment_id AND rt.student_id = gr.student_id
+                  AND rt.attempt = 'retake'))
+    """,
+}
+
+_ADMITTED = {
+    Stage.BEFORE: "a.admitted",
+    Stage.AFTER: "(a.admitted OR COALESCE(r.admitted, FALSE))",
+}
+
+_QUERY = """
+WITH effective AS ({effective}),
+assessments AS (
+    SELECT x.group_id, COUNT(*) AS n FROM sessions_app_assessment x
+    WHERE x.session_id = %(session)s GROUP BY x.group_id
+),
+per_student AS (
+    SELECT a.student_id, a.group_id, a.reason, s.funding,
+           CASE WHEN {admitted} THEN 1 ELSE 0 END AS admitted,
+           COALESCE(n.n, 0)
+           - COUNT(CASE WHEN e.value IN ('5', '4', '3', 'pass') THEN 1 END) AS owed,
+           COUNT(CASE WHEN e.value = 'absent' THEN 1 END) AS absent,
+           MIN(CASE WHEN e.value IN ('5', '4', '3') THEN e.value END) AS low,
+           MAX(CASE WHEN e.value IN ('5', '4', '3') THEN e.value END) AS high
+    FROM sessions_app_admission a
+    JOIN academics_student s ON s.id = a.student_id
+    LEFT JOIN sessions_app_admission r
+           ON r.session_id = a.session_id AND r.student_id = a.student_id AND r.stage = 'retake'
+    LEFT JOIN assessments n ON n.group_id = a.group_id
+    LEFT JOIN effective e ON e.student_id = a.student_id AND e.group_id = a.group_id
+    WHERE a.session_id = %(session)s AND a.stage = 'main'
+    GROUP BY a.student_id, a.group_id, a.reason, s.funding, a.admitted, r.admitted, n.n
+),
+outcome AS (
+    SELECT ps.*, CASE WHEN ps.admitted = 1 AND ps.owed <= 0 THEN 1 ELSE 0 END AS passed
+    FROM per_student ps
+)
+SELECT {key} AS scope_key, {label} AS scope_label,
+       COUNT(*),
+       SUM(CASE WHEN o.funding = 'budget' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.funding = 'contract' THEN 1 ELSE 0 END),
+       SUM(o.admitted),
+       SUM(CASE WHEN o.admitted = 0 AND o.reason = 'valid' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.admitted = 0 AND o.reason <> 'valid' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed = 1 AND o.low = '5' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed = 1 AND o.low = '4' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed = 1 AND o.low = '3' AND o.high > '3' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed = 1 AND (o.high = '3' OR o.high IS NULL) THEN 1 ELSE 0 END),
+       SUM(o.passed),
+       SUM(CASE WHEN o.admitted = 1 AND o.owed = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.admitted = 1 AND o.owed = 2 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.admitted = 1 AND o.owed >= 3 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.admitted = 1 AND o.absent > 0 THEN 1 ELSE 0 END)
+FROM outcome o
+JOIN academics_studygroup g ON g.id = o.group_id
+JOIN academics_program p ON p.id = g.program_id
+JOIN academics_faculty f ON f.id = p.faculty_id
+WHERE {where}
+{grouping}
+"""
+
+_SQL_COUNTS = (
+    "contingent",
+    "budget",
+    "contract",
+    "admitted",
+    "not_admitted_valid",
+    "not_admitted_invalid",
+    "excellent",
+    "good",
+    "mixed",
+    "satisfactory",
+    "passed",
+    "owing_1",
+    "owing_2",
+    "owing_3_plus",
+    "no_show",
+)
+
+
+def achievement(session, stage, by=By.FACULTY, form=None, faculty=None, group_ids=None):
+    """The rows of figures of `session` at `stage`, one per scope of kind `by`.
+
+    `form` ("day" / "extramural") and `faculty` (a Faculty or its id) narrow the students counted;
+    `group_ids` narrows to those groups (a dean's office's scope). One query.
+    """
+    if stage not in Stage.VALUES:
+        raise ValueError(f"stage must be one of {Stage.VALUES}")
+    if by not in _SCOPES:
+        raise ValueError(f"by must be one of {By.VALUES}")
+    key, label, order = _SCOPES[by]
+    params = {"session": getattr(session, "pk", session)}
+    where = ["1 = 1"]
+    if form:
+        where.append("p.form = %(form)s")
+        params["form"] = form
+    if faculty is not None:
+        where.append("p.faculty_id = %(faculty)s")
+        params["faculty"] = getattr(faculty, "pk", faculty)
+    if group_ids is not None:
+        ids = [int(pk) for pk in group_ids] or [0]
+        where.append(f"g.id IN ({', '.join(str(pk) for pk in ids)})")
+    grouping = ""
+    if order:
+        # Columns the ORDER BY names must be grouped too (PostgreSQL is strict about it).
+        ordered = [column.split()[0] for column in order.split(", ")]
+        grouped = [key, label] + [c for c in ordered if c not in (key, label)]
+        grouping = f"GROUP BY {', '.join(grouped)} ORDER BY {order}"
+    sql = _QUERY.format(
+        effective=_EFFECTIVE[stage],
+        admitted=_ADMITTED[stage],
+        key=key,
+        label=label,
+        where=" AND ".join(where),
+        grouping=grouping,
+    )
+    connection = connections[router.db_for_read(Admission)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        result = cursor.fetchall()
+    rows = []
+    for scope_key, scope_label, *values in result:
+        counts = dict(zip(_SQL_COUNTS, (int(v or 0) for v in values), strict=True))
+        counts["not_passed"] = counts["contingent"] - counts["passed"]
+        rows.append(Row(str(scope_label or ""), scope_key, {name: counts[name] for name in COUNTS}))
+    return rows
+
+
+def university(session, stage, form=None):
+    """The university's one row (of `form`, or of both)."""
+    rows = achievement(session, stage, By.UNIVERSITY, form=form)
+    return total(rows, scope="total")
+
+
+def best(rows):
+    """The row with the highest absolute achievement (the first of equals); None for no rows."""
+    rows = [row for row in rows if row.counts["contingent"]]
+    return max(rows, key=lambda row: row.absolute_pct, default=None)
+
+
+@dataclass
+class Owing:
+    """A student who has not passed, and what for: each owed assessment with its grade ("" for
+    none), or not admitted with the reason."""
+
+    student: object
+    admitted: bool
+    reason: str
+    owed: list  # [(assessment, value)]
+
+
+def owing_students(session, stage, group):
+    """The students of `group` in `session` who have not passed at `stage`, by the rules above.
+
+    A fixed number of queries; `owing_1` … `owing_3_plus` of the group's row count the admitted
+    among them by len(owed).
+    """
+    from sessions_app.models import Assessment, Grade
+
+    admissions = {
+        a.student_id: a
+        for a in Admission.objects.filter(session=session, group=group, stage="main")
+        .select_related("student")
+        .order_by("student__full_name")
+    }
+    retake_admitted = set(
+        Admission.objects.filter(
+            session=session, stage="retake", admitted=True, student_id__in=admissions
+        ).values_list("student_id", flat=True)
+    )
+    assessments = list(
+        Assessment.objects.filter(session=session, group=group)
+        .select_related("discipline")
+        .order_by("discipline__name", "kind")
+    )
+    grades = {}
+    for grade in Grade.objects.filter(assessment__in=assessments, student_id__in=admissions):
+        grades[(grade.student_id, grade.assessment_id, grade.attempt)] = grade.value
+    result = []
+    for student_id, admission in admissions.items():
+        admitted = admission.admitted or (stage == Stage.AFTER and student_id in retake_admitted)
+        if not admitted:
+            result.append(Owing(admission.student, False, admission.reason, []))
+            continue
+        owed = []
+        for assessment in assessments:
+            value = grades.get((student_id, assessment.pk, "main"), "")
+            if stage == Stage.AFTER:
+                value = grades.get((student_id, assessment.pk, "retake"), value)
+            if value not in ("5", "4", "3", "pass"):
+                owed.append((assessment, value))
+        if owed:
+            result.append(Owing(admission.student, True, "", owed))
+    return result
