@@ -1,0 +1,5 @@
+"""URLs of the council's resolutions (ТОКТОМ)."""
+
+app_name = "resolutions"
+
+urlpatterns = []
