@@ -1,5 +1,6 @@
 """Settings of the portal, from the environment; with nothing set, SQLite under var/."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -94,8 +95,9 @@ def _database():
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         # A file, not memory, for the test database: the browser tests' server threads then
-        # open their own connections instead of sharing the test's one across threads.
-        db["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
+        # open their own connections instead of sharing the test's one across threads. One file
+        # per process, so that two test runs on one machine do not share it.
+        db["TEST"] = {"NAME": str(VAR_DIR / f"test-portal-{os.getpid()}.sqlite3")}
     else:
         db.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
         db.setdefault("CONN_HEALTH_CHECKS", True)

@@ -126,24 +126,14 @@ _SCOPES = {
     By.GROUP: ("g.id", "g.name", "f.kind DESC, f.name, g.name"),
 }
 
-# Grades per student: before АКЖ the main attempt; after АКЖ the retake where there is one.
-_EFFECTIVE = {
-    Stage.BEFORE: """
-        SELECT gr.student_id, x.group_id, gr.value
-        FROM sessions_app_grade gr
-        JOIN sessions_app_assessment x ON x.id = gr.assessment_id
-        WHERE x.session_id = %(session)s AND gr.attempt = 'main'
-    """,
-    Stage.AFTER: """
-        SELECT gr.student_id, x.group_id, gr.value
-        FROM sessions_app_grade gr
-        JOIN sessions_app_assessment x ON x.id = gr.assessment_id
-        WHERE x.session_id = %(session)s
-          AND (gr.attempt = 'retake' OR NOT EXISTS (
+# The grades that count at each stage: before АКЖ the main attempt; after АКЖ the retake where
+# there is one, else the main attempt.
+_STAGE_GRADES = {
+    Stage.BEFORE: "gr.attempt = 'main'",
+    Stage.AFTER: """(gr.attempt = 'retake' OR NOT EXISTS (
                 SELECT 1 FROM sessions_app_grade rt
                 WHERE rt.assessment_id = gr.assessment_id AND rt.student_id = gr.student_id
-                  AND rt.attempt = 'retake'))
-    """,
+                  AND rt.attempt = 'retake'))""",
 }
 
 _ADMITTED = {
@@ -151,34 +141,46 @@ _ADMITTED = {
     Stage.AFTER: "(a.admitted OR COALESCE(r.admitted, FALSE))",
 }
 
+# Per student, first the grades (one hash aggregate over the session's grades), then one row per
+# student of the contingent with what the categories need, then the scope's counts.
 _QUERY = """
-WITH effective AS ({effective}),
+WITH grades AS (
+    SELECT gr.student_id, x.group_id,
+           COUNT(CASE WHEN gr.value IN ('5', '4', '3', 'pass') THEN 1 END) AS passed_count,
+           COUNT(CASE WHEN gr.value = 'absent' THEN 1 END) AS absent,
+           MIN(CASE WHEN gr.value IN ('5', '4', '3') THEN gr.value END) AS low,
+           MAX(CASE WHEN gr.value IN ('5', '4', '3') THEN gr.value END) AS high
+    FROM sessions_app_grade gr
+    JOIN sessions_app_assessment x ON x.id = gr.assessment_id
+    WHERE x.session_id = %(session)s AND {stage_grades}
+    GROUP BY gr.student_id, x.group_id
+),
 assessments AS (
     SELECT x.group_id, COUNT(*) AS n FROM sessions_app_assessment x
     WHERE x.session_id = %(session)s GROUP BY x.group_id
 ),
-per_student AS (
-    SELECT a.student_id, a.group_id, a.reason, s.funding,
+outcome AS (
+    SELECT {key} AS scope_key, {label} AS scope_label, {order_columns}
+           a.reason, s.funding,
            CASE WHEN {admitted} THEN 1 ELSE 0 END AS admitted,
-           COALESCE(n.n, 0)
-           - COUNT(CASE WHEN e.value IN ('5', '4', '3', 'pass') THEN 1 END) AS owed,
-           COUNT(CASE WHEN e.value = 'absent' THEN 1 END) AS absent,
-           MIN(CASE WHEN e.value IN ('5', '4', '3') THEN e.value END) AS low,
-           MAX(CASE WHEN e.value IN ('5', '4', '3') THEN e.value END) AS high
+           COALESCE(n.n, 0) - COALESCE(gs.passed_count, 0) AS owed,
+           COALESCE(gs.absent, 0) AS absent, gs.low, gs.high
     FROM sessions_app_admission a
     JOIN academics_student s ON s.id = a.student_id
+    JOIN academics_studygroup g ON g.id = a.group_id
+    JOIN academics_program p ON p.id = g.program_id
+    JOIN academics_faculty f ON f.id = p.faculty_id
     LEFT JOIN sessions_app_admission r
            ON r.session_id = a.session_id AND r.student_id = a.student_id AND r.stage = 'retake'
     LEFT JOIN assessments n ON n.group_id = a.group_id
-    LEFT JOIN effective e ON e.student_id = a.student_id AND e.group_id = a.group_id
-    WHERE a.session_id = %(session)s AND a.stage = 'main'
-    GROUP BY a.student_id, a.group_id, a.reason, s.funding, a.admitted, r.admitted, n.n
+    LEFT JOIN grades gs ON gs.student_id = a.student_id AND gs.group_id = a.group_id
+    WHERE a.session_id = %(session)s AND a.stage = 'main' AND {where}
 ),
-outcome AS (
-    SELECT ps.*, CASE WHEN ps.admitted = 1 AND ps.owed <= 0 THEN 1 ELSE 0 END AS passed
-    FROM per_student ps
+counted AS (
+    SELECT o.*, CASE WHEN o.admitted = 1 AND o.owed <= 0 THEN 1 ELSE 0 END AS passed
+    FROM outcome o
 )
-SELECT {key} AS scope_key, {label} AS scope_label,
+SELECT o.scope_key, o.scope_label,
        COUNT(*),
        SUM(CASE WHEN o.funding = 'budget' THEN 1 ELSE 0 END),
        SUM(CASE WHEN o.funding = 'contract' THEN 1 ELSE 0 END),
@@ -194,11 +196,7 @@ SELECT {key} AS scope_key, {label} AS scope_label,
        SUM(CASE WHEN o.admitted = 1 AND o.owed = 2 THEN 1 ELSE 0 END),
        SUM(CASE WHEN o.admitted = 1 AND o.owed >= 3 THEN 1 ELSE 0 END),
        SUM(CASE WHEN o.admitted = 1 AND o.absent > 0 THEN 1 ELSE 0 END)
-FROM outcome o
-JOIN academics_studygroup g ON g.id = o.group_id
-JOIN academics_program p ON p.id = g.program_id
-JOIN academics_faculty f ON f.id = p.faculty_id
-WHERE {where}
+FROM counted o
 {grouping}
 """
 
@@ -243,17 +241,20 @@ def achievement(session, stage, by=By.FACULTY, form=None, faculty=None, group_id
     if group_ids is not None:
         ids = [int(pk) for pk in group_ids] or [0]
         where.append(f"g.id IN ({', '.join(str(pk) for pk in ids)})")
-    grouping = ""
+    order_columns, grouping = "", "GROUP BY o.scope_key, o.scope_label"
     if order:
-        # Columns the ORDER BY names must be grouped too (PostgreSQL is strict about it).
-        ordered = [column.split()[0] for column in order.split(", ")]
-        grouped = [key, label] + [c for c in ordered if c not in (key, label)]
-        grouping = f"GROUP BY {', '.join(grouped)} ORDER BY {order}"
+        # The ordering columns travel through the per-student rows as sort_1, sort_2...
+        terms = [term.split() for term in order.split(", ")]
+        order_columns = "".join(f"{t[0]} AS sort_{i}, " for i, t in enumerate(terms))
+        sort = ", ".join(f"sort_{i}{' DESC' if len(t) > 1 else ''}" for i, t in enumerate(terms))
+        sorts = ", ".join(f"sort_{i}" for i in range(len(terms)))
+        grouping = f"GROUP BY o.scope_key, o.scope_label, {sorts} ORDER BY {sort}"
     sql = _QUERY.format(
-        effective=_EFFECTIVE[stage],
+        stage_grades=_STAGE_GRADES[stage],
         admitted=_ADMITTED[stage],
         key=key,
         label=label,
+        order_columns=order_columns,
         where=" AND ".join(where),
         grouping=grouping,
     )
