@@ -70,3 +70,6 @@ PERMISSIONS = {
     VICE_RECTOR: _VIEW_ALL,
     ADMINISTRATOR: [],  # administrators are superusers
 }
+
+# Later apps' permissions are granted by their own migrations (reports: the resolutions;
+# sessions_app 0003: the state attestation), since they do not exist when the roles are made.

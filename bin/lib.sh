@@ -53,6 +53,19 @@ ensure_chromium() {
   fi
 }
 
+# WeasyPrint (the resolution's PDF) loads Pango and HarfBuzz when imported; DejaVu has every
+# Kyrgyz letter.
+DOCUMENT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+
+ensure_document_libraries() {
+  local missing=() package
+  for package in $DOCUMENT_PACKAGES; do
+    [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" = "install ok installed" ] ||
+      missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
 pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 
 ensure_postgres() {

@@ -1,5 +1,11 @@
 """The JSON API of the report's figures."""
 
+from django.urls import path
+
+from . import api
+
 app_name = "api"
 
-urlpatterns = []
+urlpatterns = [
+    path("reports/achievement/", api.achievement_view, name="achievement"),
+]

@@ -1,13 +1,165 @@
-"""Pages of figures: the home page's view of the university."""
+"""Pages of figures: the home page's view of the university, and the session report (section 5
+of the council report) with its drill-down from a faculty to its groups and to the students who
+still owe.
 
-from django.shortcuts import render
+The figures come from reports.achievement through reports.exports; a dean's office user sees only
+their faculty (academics.querysets), and another faculty's page answers 404.
+"""
 
-from academics.models import AcademicYear
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
+from academics.choices import StudyForm
+from academics.models import AcademicYear, Faculty
+from academics.querysets import faculties_for, groups_for, user_faculty_id
+from sessions_app.models import Admission, ExamSession
+
+from . import exports
+from .achievement import By, Stage, owing_students
 from .structure import faculty_summary, totals
+
+# Every role holds it (academics.roles); a user with no role sees no figures.
+can_view = permission_required("sessions_app.view_examsession", raise_exception=True)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def home(request):
     year = AcademicYear.objects.first()
     rows = list(faculty_summary(year))
     return render(request, "reports/home.html", {"year": year, "rows": rows, "total": totals(rows)})
+
+
+def report_sessions():
+    """The exam sessions, newest first, each knowing whether it has a contingent yet."""
+    return ExamSession.objects.select_related("academic_year").annotate(
+        has_data=Exists(Admission.objects.filter(session=OuterRef("pk"), stage="main"))
+    )
+
+
+def _choice(request, sessions):
+    """The session and stages asked for by ?session=<id>&stage=before|after; with no session, the
+    newest one with data; with no stage, both. A value that names nothing is a 404."""
+    stage = request.GET.get("stage", "")
+    if stage and stage not in Stage.VALUES:
+        raise Http404("unknown stage")
+    wanted = request.GET.get("session", "")
+    if wanted:
+        session = next((s for s in sessions if str(s.pk) == wanted), None)
+        if session is None:
+            raise Http404("unknown exam session")
+    else:
+        session = next((s for s in sessions if s.has_data), sessions[0] if sessions else None)
+    return session, stage, [stage] if stage else list(Stage.VALUES)
+
+
+def _scope(user):
+    """(the faculty id to limit the figures to, its Faculty) for a dean's office user; (None,
+    None) for a university-wide one. A dean's office user with no faculty sees nothing."""
+    faculty_id = user_faculty_id(user)
+    if faculty_id is None:
+        return None, None
+    return faculty_id, Faculty.objects.filter(pk=faculty_id).first()
+
+
+def _stage(request):
+    stage = request.GET.get("stage") or Stage.BEFORE
+    if stage not in Stage.VALUES:
+        raise Http404("unknown stage")
+    return stage
+
+
+@can_view
+def session_report(request):
+    sessions = list(report_sessions())
+    session, stage, stages = _choice(request, sessions)
+    faculty_id, faculty = _scope(request.user)
+    tables = []
+    if session is not None:
+        tables = exports.report_tables(session, stages, StudyForm.values, faculty=faculty_id)
+    return render(
+        request,
+        "reports/session_report.html",
+        {
+            "sessions": sessions,
+            "session": session,
+            "stage": stage,
+            "stage_tabs": [("", _("Both stages"))] + [(v, label) for v, label in Stage.CHOICES],
+            "tables": tables,
+            "head": exports.HEAD,
+            "scope": faculty,
+        },
+    )
+
+
+@can_view
+def session_report_xlsx(request):
+    sessions = list(report_sessions())
+    session, _stage_value, stages = _choice(request, sessions)
+    if session is None:
+        raise Http404("no exam session")
+    faculty_id, faculty = _scope(request.user)
+    tables = exports.report_tables(session, stages, StudyForm.values, faculty=faculty_id)
+    response = HttpResponse(
+        exports.workbook_bytes(tables, scope_name=faculty.name if faculty else ""),
+        content_type=XLSX,
+    )
+    filename = exports.workbook_filename(session, stages)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@can_view
+def session_report_faculty(request, session_id, faculty_id):
+    session = get_object_or_404(ExamSession.objects.select_related("academic_year"), pk=session_id)
+    faculty = get_object_or_404(faculties_for(request.user), pk=faculty_id)
+    stage = _stage(request)
+    form = request.GET.get("form", "")
+    if form and form not in StudyForm.values:
+        raise Http404("unknown study form")
+    tables = exports.report_tables(
+        session,
+        [stage],
+        [form] if form else StudyForm.values,
+        faculty=faculty,
+        by=By.GROUP,
+        total_label=_("Faculty total"),
+    )
+    return render(
+        request,
+        "reports/session_report_faculty.html",
+        {
+            "session": session,
+            "faculty": faculty,
+            "stage": stage,
+            "form": form,
+            "stage_tabs": Stage.CHOICES,
+            "tables": [table for table in tables if table.lines],
+            "head": exports.HEAD,
+        },
+    )
+
+
+@can_view
+def session_report_group(request, session_id, group_id):
+    session = get_object_or_404(ExamSession.objects.select_related("academic_year"), pk=session_id)
+    group = get_object_or_404(
+        groups_for(request.user).select_related("program__faculty"), pk=group_id
+    )
+    stage = _stage(request)
+    return render(
+        request,
+        "reports/session_report_group.html",
+        {
+            "session": session,
+            "group": group,
+            "stage": stage,
+            "stage_tabs": Stage.CHOICES,
+            "table": exports.group_table(session, stage, group),
+            "head": exports.HEAD,
+            "owing": exports.owing_lines(owing_students(session, stage, group)),
+        },
+    )

@@ -4,23 +4,26 @@ neither changed nor deleted, not even by a superuser."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from academics.models import AcademicYear
+from academics.models import AcademicYear, Program, Student
 from academics.querysets import groups_for, restrict_to_faculty
 
 from . import services
 from .models import (
     Admission,
     Assessment,
+    AttestationEntry,
     ExamSession,
     Grade,
     GradeChange,
     GradeSheet,
     SheetEvent,
+    StateAttestation,
 )
 
 
@@ -352,3 +355,95 @@ class SheetEventAdmin(ReadOnlyAdmin):
     ]
     list_select_related = ["sheet__assessment__group", "sheet__assessment__discipline", "by"]
     readonly_fields = ["sheet", "action", "by", "at", "reason"]
+
+
+# --- The state final attestation ----------------------------------------------------------------
+
+
+def _students_for(user):
+    return restrict_to_faculty(Student.objects.all(), user, "group__program__faculty")
+
+
+class AttestationEntryInline(admin.TabularInline):
+    """The attestation's list: one row per student, as the commission's protocol has them."""
+
+    model = AttestationEntry
+    extra = 0
+    fields = ["student", "ordered", "sat", "grade", "not_in_time"]
+    autocomplete_fields = ["student"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("student")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "student":
+            kwargs["queryset"] = _students_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(StateAttestation)
+class StateAttestationAdmin(FacultyScopedAdmin):
+    faculty_path = "program__faculty"
+    list_display = ["program", "kind", "academic_year", "study_form", "entry_count"]
+    list_filter = [
+        "academic_year",
+        "kind",
+        "program__form",
+        "program__level",
+        "program__faculty",
+    ]
+    search_fields = ["program__code", "program__name"]
+    autocomplete_fields = ["academic_year", "program"]
+    list_select_related = ["program", "academic_year"]
+    inlines = [AttestationEntryInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(entry_count=Count("entries"))
+
+    # Not `form`: that name is the admin's ModelForm class.
+    @admin.display(description=_("study form"), ordering="program__form")
+    def study_form(self, obj):
+        return obj.program.get_form_display()
+
+    @admin.display(description=_("students on the list"), ordering="entry_count")
+    def entry_count(self, obj):
+        return obj.entry_count
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A dean's office can only pick (and save) a program of its own faculty.
+        if db_field.name == "program":
+            kwargs["queryset"] = restrict_to_faculty(Program.objects.all(), request.user, "faculty")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(AttestationEntry)
+class AttestationEntryAdmin(FacultyScopedAdmin):
+    faculty_path = "attestation__program__faculty"
+    list_display = ["student", "attestation", "ordered", "sat", "grade", "not_in_time"]
+    list_filter = [
+        "attestation__academic_year",
+        "attestation__kind",
+        "attestation__program__form",
+        "ordered",
+        "sat",
+        "grade",
+        "not_in_time",
+        "attestation__program__faculty",
+    ]
+    search_fields = [
+        "student__full_name",
+        "student__record_book",
+        "attestation__program__code",
+        "attestation__program__name",
+    ]
+    autocomplete_fields = ["attestation", "student"]
+    list_select_related = ["student", "attestation__program", "attestation__academic_year"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "attestation":
+            kwargs["queryset"] = restrict_to_faculty(
+                StateAttestation.objects.all(), request.user, "program__faculty"
+            )
+        elif db_field.name == "student":
+            kwargs["queryset"] = _students_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

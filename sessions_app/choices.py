@@ -61,3 +61,19 @@ class SheetAction(models.TextChoices):
     SUBMIT = "submit", _("submitted")
     LOCK = "lock", _("locked")
     REOPEN = "reopen", _("reopened")
+
+
+class AttestationKind(models.TextChoices):
+    """The two parts of the state final attestation (МАК / БМА)."""
+
+    SPECIAL_EXAM = "special_exam", _("special-discipline exam")
+    THESIS = "thesis", _("thesis defence")
+
+
+class AttestationGrade(models.TextChoices):
+    """A state attestation is graded 5 to 2; it has no credits and no "absent" (see `sat`)."""
+
+    EXCELLENT = "5", _("5 (excellent)")
+    GOOD = "4", _("4 (good)")
+    SATISFACTORY = "3", _("3 (satisfactory)")
+    UNSATISFACTORY = "2", _("2 (unsatisfactory)")

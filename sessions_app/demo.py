@@ -173,6 +173,7 @@ def seed_session_demo():
     """
     import datetime
 
+    from .attestation_demo import seed_attestation_demo
     from .importer import import_rows
     from .models import ExamSession
 
@@ -191,6 +192,7 @@ def seed_session_demo():
         retake_end=datetime.date(START_YEAR + 1, 6, 29),
     )
     _assign_examiners()
+    seed_attestation_demo()
     return result
 
 

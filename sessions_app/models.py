@@ -1,10 +1,11 @@
 """Exam sessions: assessments, admission, grades before and after АКЖ, sheets and their audit."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academics.choices import Term
 from academics.models import AcademicYear, Discipline, StaffMember, Student, StudyGroup
@@ -12,6 +13,8 @@ from academics.models import AcademicYear, Discipline, StaffMember, Student, Stu
 from .choices import (
     AssessmentKind,
     Attempt,
+    AttestationGrade,
+    AttestationKind,
     ChangeSource,
     GradeValue,
     NotAdmittedReason,
@@ -338,3 +341,118 @@ class SheetEvent(AppendOnly):
 
     def __str__(self):
         return f"{self.sheet}: {self.get_action_display()}"
+
+
+class StateAttestation(models.Model):
+    """One part of the state final attestation (МАК) of one program in one academic year; its
+    list of students is its entries.
+
+    The study form, level and faculty are the program's and are not stored twice. A program's
+    list is what a commission's protocol holds, and small enough to enter on one admin page.
+    """
+
+    academic_year = models.ForeignKey(
+        AcademicYear,
+        verbose_name=_("academic year"),
+        on_delete=models.PROTECT,
+        related_name="state_attestations",
+    )
+    program = models.ForeignKey(
+        "academics.Program",
+        verbose_name=_("program"),
+        on_delete=models.PROTECT,
+        related_name="state_attestations",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AttestationKind.choices)
+
+    class Meta:
+        verbose_name = _("state attestation")
+        verbose_name_plural = _("state attestations")
+        ordering = ["-academic_year__start_year", "program__code", "program__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academic_year", "program", "kind"],
+                name="sessions_stateattestation_unique_per_program",
+            ),
+            _in_choices("kind", AttestationKind),
+        ]
+
+    def __str__(self):
+        return f"{self.program} · {self.get_kind_display()} · {self.academic_year}"
+
+
+class AttestationEntry(models.Model):
+    """A student on the list of a state attestation: admitted by the rector's decree (буйрук
+    чыкты), sat it, the grade, and whether an admitted student could not take it in time.
+
+    The database keeps the steps in order: a grade needs `sat`, `sat` needs `ordered`, and "not
+    in time" is said only of an admitted student who did not sit.
+    """
+
+    attestation = models.ForeignKey(
+        StateAttestation,
+        verbose_name=_("state attestation"),
+        on_delete=models.CASCADE,
+        related_name="entries",
+    )
+    student = models.ForeignKey(
+        Student,
+        verbose_name=_("student"),
+        on_delete=models.PROTECT,
+        related_name="attestation_entries",
+    )
+    ordered = models.BooleanField(_("admitted by decree"), default=False)
+    sat = models.BooleanField(pgettext_lazy("state attestation", "sat"), default=False)
+    grade = models.CharField(_("grade"), max_length=1, choices=AttestationGrade.choices, blank=True)
+    not_in_time = models.BooleanField(
+        _("not in time"),
+        default=False,
+        help_text=_("admitted, but could not take it in time"),
+    )
+
+    class Meta:
+        verbose_name = _("state attestation entry")
+        verbose_name_plural = _("state attestation entries")
+        ordering = ["attestation", "student__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attestation", "student"], name="sessions_attestationentry_unique_student"
+            ),
+            _in_choices("grade", AttestationGrade, blank=True),
+            models.CheckConstraint(
+                condition=Q(sat=False) | Q(ordered=True),
+                name="sessions_attestationentry_sat_needs_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(grade="") | Q(sat=True),
+                name="sessions_attestationentry_grade_needs_sat",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_in_time=False) | Q(ordered=True, sat=False),
+                name="sessions_attestationentry_not_in_time_admitted_not_sat",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student} · {self.attestation}"
+
+    def clean(self):
+        errors = {}
+        if self.sat and not self.ordered:
+            errors["sat"] = _("Only a student admitted by decree can sit.")
+        if self.grade and not self.sat:
+            errors["grade"] = _("Only a student who sat has a grade.")
+        if self.not_in_time and not (self.ordered and not self.sat):
+            errors["not_in_time"] = _("“Not in time” is for an admitted student who did not sit.")
+        # In an admin inline the parent may not be saved yet; its program is known all the same.
+        try:
+            program_id = self.attestation.program_id
+        except ObjectDoesNotExist:
+            program_id = None
+        if program_id and self.student_id:
+            if not Student.objects.filter(
+                pk=self.student_id, group__program_id=program_id
+            ).exists():
+                errors["student"] = _("The student does not study in the attestation's program.")
+        if errors:
+            raise ValidationError(errors)

@@ -26,7 +26,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-
 MODELS = [ExamSession, Assessment, GradeSheet, Admission, Grade, GradeChange, SheetEvent]
 READ_ONLY = [GradeSheet, Admission, Grade, GradeChange, SheetEvent]
 SCOPED = [Assessment, GradeSheet, Admission, Grade, GradeChange, SheetEvent]

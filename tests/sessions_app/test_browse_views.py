@@ -18,7 +18,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-
 def client_for(user):
     client = Client()
     client.force_login(user)

@@ -18,7 +18,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-
 # name, URL name, stage, method; group pages take the target faculty's group
 PAGES = [
     ("session_list", "session_list", None, "get"),

@@ -1,0 +1,198 @@
+"""Benchmark of the session report: the university-wide figures of the demo university.
+
+The budget (issue "session report"): the page of the whole university — every faculty, both
+forms, both stages — in under 300 ms on PostgreSQL. Run it so:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_report \\
+        .venv/bin/python bench/report.py
+
+The configured database itself is not touched: as the test runner does, a fresh database named
+test_<name> (here test_portal_bench_report) is created beside it, migrated, loaded with
+`manage.py seed_demo` (the demo university: 520 groups, about 12 000 students, its summer session
+2023-2024 with about 50 000 grades), measured and dropped. Without DATABASE_URL the run is on
+SQLite (the test database file of the settings).
+
+Measured, each the median of --runs runs (default 7) after one warm-up run:
+- the four achievement() calls the page makes (day / extramural × before / after АКЖ, by faculty),
+  one by one and together, and for comparison one call per stage over both forms;
+- the page itself, GET /reports/session/ through django.test.Client as the vice-rector (the four
+  calls, the session list, the user's roles, the rendering);
+- the Excel export and the API (university-wide, by faculty), for comparison;
+with the number of SQL queries of each. --explain prints EXPLAIN ANALYZE of the slowest
+achievement() query (PostgreSQL). The table is printed and written to var/bench/report.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+BUDGET_MS = 300
+
+
+def measure(function, runs):
+    """(median ms, min ms, max ms, queries of the last run) of `function()` over `runs` runs,
+    after one warm-up run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    function()
+    times = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - started) * 1000)
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "min_ms": round(min(times), 1),
+        "max_ms": round(max(times), 1),
+        "queries": len(queries),
+        "sql": [q["sql"] for q in queries.captured_queries],
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--output", default=str(OUT / "report.json"))
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE (PostgreSQL)")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+    from django.urls import reverse
+
+    from academics import roles
+    from academics.choices import StudyForm
+    from reports.achievement import Stage, achievement
+    from sessions_app.models import Admission, ExamSession, Grade
+
+    # As in production: no query log kept in memory, templates cached.
+    settings.DEBUG = False
+    setup_test_environment(debug=False)
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        started = time.perf_counter()
+        call_command("seed_demo", verbosity=0)
+        seed_seconds = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            # As autovacuum leaves a table that has settled: statistics and hint bits in place.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        rector = User.objects.create_user("bench-rector", password=None)
+        rector.groups.add(Group.objects.get(name=roles.VICE_RECTOR))
+        session = ExamSession.objects.filter(admissions__isnull=False).distinct().first()
+        client = Client()
+        client.force_login(rector)
+        page_url = reverse("reports:session_report")
+        export_url = reverse("reports:session_report_xlsx")
+        api_url = reverse("api:achievement")
+        api_query = {
+            "year": session.academic_year.name,
+            "term": session.term,
+            "stage": "after",
+        }
+
+        def get(url, query=None):
+            def fetch():
+                response = client.get(url, query or {})
+                assert response.status_code == 200, response.status_code
+                return response
+
+            return fetch
+
+        results = {}
+        calls = [(form, stage) for form in StudyForm.values for stage in Stage.VALUES]
+        for form, stage in calls:
+            results[f"achievement {form} {stage}"] = measure(
+                lambda form=form, stage=stage: achievement(session, stage, form=form), args.runs
+            )
+        # For comparison: one call over both forms costs about what one form costs (the grade
+        # aggregation is the bulk, whatever the form), so a faculty × form scope would halve it.
+        for stage in Stage.VALUES:
+            results[f"achievement both forms {stage}"] = measure(
+                lambda stage=stage: achievement(session, stage), args.runs
+            )
+        results["achievement ×4 (the page's figures)"] = measure(
+            lambda: [achievement(session, stage, form=form) for form, stage in calls], args.runs
+        )
+        results["page GET /reports/session/"] = measure(get(page_url), args.runs)
+        results["export GET /reports/session/export.xlsx"] = measure(get(export_url), args.runs)
+        results["API GET /api/reports/achievement/"] = measure(get(api_url, api_query), args.runs)
+
+        explain = None
+        if args.explain and connection.vendor == "postgresql":
+            slowest = max(
+                (name for name in results if name.startswith("achievement ") and "×" not in name),
+                key=lambda name: results[name]["median_ms"],
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + results[slowest]["sql"][0])
+                explain = {"query": slowest, "plan": [row[0] for row in cursor.fetchall()]}
+
+        data = {
+            "admissions": Admission.objects.count(),
+            "grades": Grade.objects.count(),
+            "session": str(session),
+        }
+        vendor = connection.vendor
+        database = connection.settings_dict["NAME"]
+    finally:
+        teardown_databases(old_config, verbosity=0)
+
+    page_ms = results["page GET /reports/session/"]["median_ms"]
+    report = {
+        "database": vendor,
+        "database_name": str(database),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "runs": args.runs,
+        "seed_seconds": round(seed_seconds, 1),
+        "data": data,
+        "results": {
+            name: {k: v for k, v in result.items() if k != "sql"}
+            for name, result in results.items()
+        },
+        "budget_ms": BUDGET_MS,
+        "page_within_budget": page_ms < BUDGET_MS,
+    }
+    if explain:
+        report["explain"] = explain
+    Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+    print(f"{vendor} ({database}), {data['admissions']} admissions, {data['grades']} grades")
+    print(f"seed_demo: {report['seed_seconds']} s; median of {args.runs} runs")
+    width = max(len(name) for name in results)
+    print(f"{'':<{width}}  {'median ms':>9}  {'min ms':>7}  {'max ms':>7}  {'queries':>7}")
+    for name, result in results.items():
+        print(
+            f"{name:<{width}}  {result['median_ms']:>9}  {result['min_ms']:>7}  "
+            f"{result['max_ms']:>7}  {result['queries']:>7}"
+        )
+    if explain:
+        print(f"\nEXPLAIN ANALYZE of {explain['query']}:")
+        print("\n".join(explain["plan"]))
+    if vendor == "postgresql":
+        print(f"page within budget ({BUDGET_MS} ms):", "yes" if page_ms < BUDGET_MS else "NO")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Forms of the council's resolution: its record, and its "resolves" items as a formset (add,
+remove, reorder with plain HTML, no script)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sessions_app.models import ExamSession
+
+from .models import Resolution
+
+
+class ResolutionForm(forms.ModelForm):
+    class Meta:
+        model = Resolution
+        fields = [
+            "session",
+            "council_date",
+            "protocol_number",
+            "verdict",
+            "reporter_position",
+            "reporter_name",
+            "controller",
+            "university",
+        ]
+        widgets = {
+            "council_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "reporter_position": forms.TextInput(
+                attrs={"placeholder": "Окуу иштери боюнча проректор"}
+            ),
+            "reporter_name": forms.TextInput(attrs={"placeholder": "У.Ж. Мамытов"}),
+            "controller": forms.TextInput(
+                attrs={"placeholder": "ОшТУнун окуу иштери боюнча проректору У.Ж. Мамытов"}
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = ExamSession.objects.select_related("academic_year")
+        self.fields["council_date"].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+        # Left empty, the reporter controls the execution, as in the seed's draft.
+        self.fields["controller"].required = False
+        self.fields["controller"].help_text = _(
+            "Who controls the execution of the resolution; empty: the reporter."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("controller") and data.get("reporter_name"):
+            position = data.get("reporter_position", "")
+            data["controller"] = f"{position} {data['reporter_name']}".strip()
+        return data
+
+
+class ItemForm(forms.Form):
+    text = forms.CharField(
+        label=_("What the council resolves"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    responsible = forms.CharField(label=_("Responsible"), max_length=500, required=False)
+    deadline = forms.CharField(label=_("Deadline"), max_length=200, required=False)
+
+    def as_item(self):
+        data = self.cleaned_data
+        return (data["text"], data.get("responsible", ""), data.get("deadline", ""))
+
+
+class BaseItemFormSet(forms.BaseFormSet):
+    def items(self):
+        """The items kept, in the order asked for (ordered_forms drops the deleted and the
+        untouched blank ones)."""
+        return [form.as_item() for form in self.ordered_forms]
+
+
+ItemFormSet = forms.formset_factory(
+    ItemForm,
+    formset=BaseItemFormSet,
+    extra=2,
+    can_order=True,
+    can_delete=True,
+    max_num=40,
+    validate_max=True,
+)
+
+
+def item_initial(items):
+    """The formset's initial rows from (text, responsible, deadline) triples."""
+    return [
+        {"text": text, "responsible": responsible, "deadline": deadline, "ORDER": order}
+        for order, (text, responsible, deadline) in enumerate(items, start=1)
+    ]

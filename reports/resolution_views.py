@@ -1,0 +1,200 @@
+"""Pages of the council's resolutions: the list, create and edit (drafts only), the document as an
+A4 page, adopt, and the DOCX and PDF downloads. The document is in Kyrgyz unless ?lang= asks for
+another language; the interface around it stays in the user's own."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import documents
+from . import resolution as service
+from .models import Resolution, ResolutionFrozen
+from .resolution_forms import ItemFormSet, ResolutionForm, item_initial
+
+# The vice-rector and the academic department read; the vice-rector's office edits.
+can_read = permission_required("reports.view_resolution", raise_exception=True)
+can_change = permission_required("reports.change_resolution", raise_exception=True)
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _resolutions():
+    return Resolution.objects.select_related("session__academic_year", "adopted_by")
+
+
+def _language(request):
+    language = request.GET.get("lang", "")
+    return language if language in service.document_languages() else settings.LANGUAGE_CODE
+
+
+def _document(request, pk):
+    resolution = get_object_or_404(_resolutions(), pk=pk)
+    return resolution, service.build_document(resolution, _language(request))
+
+
+@can_read
+@require_GET
+def resolution_list(request):
+    return render(
+        request,
+        "reports/resolution_list.html",
+        {"resolutions": _resolutions(), "can_edit": service.can_edit(request.user)},
+    )
+
+
+def _initial_for_new():
+    """A new resolution starts from the last one's people, so they are typed once."""
+    last = Resolution.objects.order_by("-council_date", "-pk").first()
+    if last is None:
+        return {}
+    names = ("reporter_position", "reporter_name", "controller", "university")
+    return {name: getattr(last, name) for name in names}
+
+
+@can_change
+@require_http_methods(["GET", "POST"])
+def resolution_create(request):
+    if request.method == "POST":
+        form = ResolutionForm(request.POST)
+        items = ItemFormSet(request.POST, prefix="items")
+        if form.is_valid() and items.is_valid():
+            resolution = service.create_resolution(
+                {name: form.cleaned_data[name] for name in form.Meta.fields}, items.items()
+            )
+            messages.success(request, _("The draft resolution has been created."))
+            return redirect("resolutions:detail", resolution.pk)
+    else:
+        form = ResolutionForm(initial=_initial_for_new())
+        items = ItemFormSet(prefix="items", initial=item_initial(service.DEFAULT_ITEMS))
+    return render(
+        request,
+        "reports/resolution_form.html",
+        {"form": form, "items": items, "resolution": None},
+    )
+
+
+def _refuse_adopted(request, resolution):
+    messages.error(request, _("This resolution has been adopted and can no longer be changed."))
+    return redirect("resolutions:detail", resolution.pk)
+
+
+@can_change
+@require_http_methods(["GET", "POST"])
+def resolution_edit(request, pk):
+    resolution = get_object_or_404(_resolutions(), pk=pk)
+    if resolution.is_adopted:
+        return _refuse_adopted(request, resolution)
+    if request.method == "POST":
+        form = ResolutionForm(request.POST, instance=resolution)
+        items = ItemFormSet(request.POST, prefix="items")
+        if form.is_valid() and items.is_valid():
+            try:
+                service.update_resolution(
+                    resolution,
+                    {name: form.cleaned_data[name] for name in form.Meta.fields},
+                    items.items(),
+                )
+            except ResolutionFrozen:
+                return _refuse_adopted(request, resolution)
+            messages.success(request, _("The draft resolution has been saved."))
+            return redirect("resolutions:detail", resolution.pk)
+    else:
+        form = ResolutionForm(instance=resolution)
+        current = [(i.text, i.responsible, i.deadline) for i in resolution.items.all()]
+        items = ItemFormSet(prefix="items", initial=item_initial(current))
+    return render(
+        request,
+        "reports/resolution_form.html",
+        {"form": form, "items": items, "resolution": resolution},
+    )
+
+
+def _language_links(request, resolution, current):
+    base = reverse("resolutions:detail", args=[resolution.pk])
+    return [
+        {"code": code, "name": name, "url": f"{base}?lang={code}", "current": code == current}
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@can_read
+@require_GET
+def resolution_detail(request, pk):
+    resolution, document = _document(request, pk)
+    return render(
+        request,
+        "reports/resolution_detail.html",
+        {
+            "resolution": resolution,
+            "document": document,
+            "languages": _language_links(request, resolution, document.language),
+            "can_edit": service.can_edit(request.user) and not resolution.is_adopted,
+        },
+    )
+
+
+@can_change
+@require_http_methods(["GET", "POST"])
+def resolution_adopt(request, pk):
+    resolution = get_object_or_404(_resolutions(), pk=pk)
+    if resolution.is_adopted:
+        messages.info(request, _("This resolution has already been adopted."))
+        return redirect("resolutions:detail", resolution.pk)
+    if request.method == "POST":
+        try:
+            service.adopt(resolution, request.user)
+        except ResolutionFrozen:
+            messages.info(request, _("This resolution has already been adopted."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The resolution has been adopted; its figures are now fixed as they are."),
+            )
+        return redirect("resolutions:detail", resolution.pk)
+    document = service.build_document(resolution, settings.LANGUAGE_CODE)
+    return render(
+        request,
+        "reports/resolution_adopt.html",
+        {"resolution": resolution, "document": document},
+    )
+
+
+def _attachment(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@can_read
+@require_GET
+def resolution_docx(request, pk):
+    _resolution, document = _document(request, pk)
+    return _attachment(documents.render_docx(document), DOCX_TYPE, f"{document.filename_stem}.docx")
+
+
+@can_read
+@require_GET
+def resolution_pdf(request, pk):
+    _resolution, document = _document(request, pk)
+    try:
+        content = documents.render_pdf(document)
+    except documents.DocumentLibrariesMissing:
+        return HttpResponse(
+            _(
+                "The PDF cannot be made on this server: the libraries WeasyPrint needs (Debian "
+                "packages libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0) are not "
+                "installed. Download the DOCX instead, or ask the administrator to run bin/serve, "
+                "which installs them."
+            ),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    return _attachment(content, "application/pdf", f"{document.filename_stem}.pdf")

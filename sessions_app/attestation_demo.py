@@ -1,0 +1,146 @@
+"""The demo university's state final attestation 2023-2024, day form, with the seed report's
+figures: special-discipline exam — list 721, admitted by decree 627, sat 615, grades 222 / 297 /
+96 / 0, not in time 12; thesis defence — list 625, admitted 625, sat 604, grades 270 / 302 / 32 /
+0, not in time 21.
+
+The lists are drawn from the final-year day students (846 in the demo, enough for both): the
+exam's 721 are shared among the programs in proportion to their final-year students, and the
+thesis list is 625 of the 627 admitted to the exam, so nobody defends who was not admitted to
+the state exam. In both kinds "not in time" is exactly the admitted who did not sit, as the seed's
+figures give (627 − 615 = 12, 625 − 604 = 21). Every choice comes from seeded random streams over
+students sorted by record book, so a second run writes the same rows and changes nothing.
+"""
+
+import random
+
+from django.db import transaction
+from django.db.models import Q
+
+from academics.choices import StudyForm
+from academics.demo import PROGRAM_YEARS, START_YEAR, _apportion
+from academics.models import AcademicYear, Student
+
+from .choices import AttestationKind
+from .models import AttestationEntry, StateAttestation
+
+EXAM, THESIS = AttestationKind.SPECIAL_EXAM, AttestationKind.THESIS
+
+# kind: listed, admitted by decree, sat, (grade 5, 4, 3, 2)
+TARGETS = {
+    EXAM: (721, 627, 615, (222, 297, 96, 0)),
+    THESIS: (625, 625, 604, (270, 302, 32, 0)),
+}
+
+
+def _rng(stream):
+    return random.Random(f"osh-demo-attestation-{START_YEAR}-{stream}")
+
+
+def final_year_day_students():
+    """The day students of the demo year in the last year of their program, by record book."""
+    last_year = Q()
+    for level, years in PROGRAM_YEARS.items():
+        last_year |= Q(group__program__level=level, group__year_of_study=years)
+    return list(
+        Student.objects.filter(
+            last_year,
+            group__academic_year__start_year=START_YEAR,
+            group__program__form=StudyForm.DAY,
+        )
+        .order_by("record_book")
+        .values_list("pk", "group__program_id")
+    )
+
+
+def _outcomes(kind, students):
+    """(student id, ordered, sat, grade, not in time) for `students`, with the kind's figures."""
+    listed, ordered, sat, grades = TARGETS[kind]
+    assert len(students) == listed, (kind, len(students))
+    order = list(students)
+    _rng(f"outcomes-{kind}").shuffle(order)
+    plan = [(False, False, "", False)] * (listed - ordered)
+    plan += [(True, False, "", True)] * (ordered - sat)  # admitted, could not take it in time
+    for grade, count in zip("5432", grades, strict=True):
+        plan += [(True, True, grade, False)] * count
+    assert len(plan) == listed, kind
+    return [(student, *outcome) for student, outcome in zip(order, plan, strict=True)]
+
+
+def build_lists():
+    """{kind: [(student id, program id, ordered, sat, grade, not in time)]}, from the database's
+    demo students; nothing is written."""
+    candidates = final_year_day_students()
+    by_program = {}
+    for student, program in candidates:
+        by_program.setdefault(program, []).append(student)
+    program_of = dict(candidates)
+
+    programs = sorted(by_program)
+    shares = _apportion(TARGETS[EXAM][0], [len(by_program[p]) for p in programs])
+    rng = _rng("exam-list")
+    exam_list = sorted(
+        student
+        for program, share in zip(programs, shares, strict=True)
+        for student in rng.sample(by_program[program], share)
+    )
+    exam = _outcomes(EXAM, exam_list)
+    admitted = sorted(student for student, ordered, *_ in exam if ordered)
+    thesis_list = sorted(_rng("thesis-list").sample(admitted, TARGETS[THESIS][0]))
+    thesis = _outcomes(THESIS, thesis_list)
+    return {
+        kind: sorted((s, program_of[s], *rest) for s, *rest in rows)
+        for kind, rows in ((EXAM, exam), (THESIS, thesis))
+    }
+
+
+@transaction.atomic
+def seed_attestation_demo():
+    """Write the demo's state attestation lists; a second run changes nothing. Returns the number
+    of entries written per kind."""
+    year = AcademicYear.objects.get(start_year=START_YEAR)
+    lists = build_lists()
+    pairs = {(kind, row[1]) for kind, rows in lists.items() for row in rows}
+    StateAttestation.objects.bulk_create(
+        [
+            StateAttestation(academic_year=year, kind=kind, program_id=program)
+            for kind, program in sorted(pairs)
+        ],
+        ignore_conflicts=True,
+    )
+    attestation_ids = {
+        (kind, program): pk
+        for pk, kind, program in StateAttestation.objects.filter(
+            academic_year=year, program__in={program for _, program in pairs}
+        ).values_list("pk", "kind", "program_id")
+        if (kind, program) in pairs
+    }
+    entries = [
+        AttestationEntry(
+            attestation_id=attestation_ids[(kind, program)],
+            student_id=student,
+            ordered=ordered,
+            sat=sat,
+            grade=grade,
+            not_in_time=not_in_time,
+        )
+        for kind, rows in lists.items()
+        for student, program, ordered, sat, grade, not_in_time in rows
+    ]
+    AttestationEntry.objects.bulk_create(
+        entries,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["attestation", "student"],
+        update_fields=["ordered", "sat", "grade", "not_in_time"],
+    )
+    # What an earlier plan put on the demo's lists and this one does not, goes.
+    wanted = {(e.attestation_id, e.student_id) for e in entries}
+    stale = [
+        pk
+        for pk, attestation, student in AttestationEntry.objects.filter(
+            attestation_id__in=set(attestation_ids.values())
+        ).values_list("pk", "attestation_id", "student_id")
+        if (attestation, student) not in wanted
+    ]
+    AttestationEntry.objects.filter(pk__in=stale).delete()
+    return {kind: len(rows) for kind, rows in lists.items()}
