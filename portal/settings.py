@@ -100,6 +100,9 @@ def _database():
         db["TEST"] = {"NAME": str(VAR_DIR / f"test-portal-{os.getpid()}.sqlite3")}
     else:
         db.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+        # JIT compiling cost more than it saved on the report's queries (bench/report.py:
+        # 75-290 ms more per query with it on): they are short, and their estimates are high.
+        db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
         db.setdefault("CONN_HEALTH_CHECKS", True)
     return db
 

@@ -126,55 +126,76 @@ _SCOPES = {
     By.GROUP: ("g.id", "g.name", "f.kind DESC, f.name, g.name"),
 }
 
-# The grades that count at each stage, one row per student and assessment: before АКЖ the main
-# attempt; after АКЖ the retake where there is one, else the main attempt (a grouping, which
-# costs one hash aggregate, where a NOT EXISTS per grade cost a probe per row).
-_STAGE_GRADES = {
-    Stage.BEFORE: """
-        SELECT gr.student_id, x.group_id, gr.value
-        FROM sessions_app_grade gr
-        JOIN sessions_app_assessment x ON x.id = gr.assessment_id
-        WHERE x.session_id = %(session)s AND gr.attempt = 'main'
-    """,
-    Stage.AFTER: """
-        SELECT gr.student_id, x.group_id,
-               COALESCE(MAX(CASE WHEN gr.attempt = 'retake' THEN gr.value END),
-                        MAX(CASE WHEN gr.attempt = 'main' THEN gr.value END)) AS value
-        FROM sessions_app_grade gr
-        JOIN sessions_app_assessment x ON x.id = gr.assessment_id
-        WHERE x.session_id = %(session)s
-        GROUP BY gr.student_id, gr.assessment_id, x.group_id
-    """,
-}
+# One row per student and assessment with the grade that counts at each stage: before АКЖ the
+# main attempt ("v_before"); after АКЖ the retake where there is one, else the main attempt
+# ("v_after"). Asked for "before" alone, the main attempts are read without grouping.
+_ATTEMPTS_BEFORE = """
+    SELECT gr.student_id, x.group_id, gr.value AS v_before
+    FROM sessions_app_grade gr
+    JOIN sessions_app_assessment x ON x.id = gr.assessment_id
+    WHERE x.session_id = %(session)s AND gr.attempt = 'main'
+"""
+_ATTEMPTS_BOTH = """
+    SELECT gr.student_id, x.group_id,
+           MAX(CASE WHEN gr.attempt = 'main' THEN gr.value END) AS v_before,
+           COALESCE(MAX(CASE WHEN gr.attempt = 'retake' THEN gr.value END),
+                    MAX(CASE WHEN gr.attempt = 'main' THEN gr.value END)) AS v_after
+    FROM sessions_app_grade gr
+    JOIN sessions_app_assessment x ON x.id = gr.assessment_id
+    WHERE x.session_id = %(session)s
+    GROUP BY gr.student_id, gr.assessment_id, x.group_id
+"""
 
 _ADMITTED = {
     Stage.BEFORE: "a.admitted",
     Stage.AFTER: "(a.admitted OR COALESCE(r.admitted, FALSE))",
 }
 
-# Per student, first the grades (one hash aggregate over the session's grades), then one row per
+# Per stage s: the student's grades (in "grades"), the student's outcome (in "outcome"), and the
+# scope's counts (in the final SELECT), in the order of _SQL_COUNTS.
+_GRADES = """
+           COUNT(CASE WHEN t.v_{s} IN ('5', '4', '3', 'pass') THEN 1 END) AS ok_{s},
+           COUNT(CASE WHEN t.v_{s} = 'absent' THEN 1 END) AS absent_{s},
+           MIN(CASE WHEN t.v_{s} IN ('5', '4', '3') THEN t.v_{s} END) AS low_{s},
+           MAX(CASE WHEN t.v_{s} IN ('5', '4', '3') THEN t.v_{s} END) AS high_{s}"""
+_OUTCOME = """
+           CASE WHEN {admitted} THEN 1 ELSE 0 END AS admitted_{s},
+           COALESCE(n.n, 0) - COALESCE(gs.ok_{s}, 0) AS owed_{s},
+           COALESCE(gs.absent_{s}, 0) AS absent_{s}, gs.low_{s}, gs.high_{s}"""
+_COUNTS = """
+       COUNT(*),
+       SUM(CASE WHEN o.funding = 'budget' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.funding = 'contract' THEN 1 ELSE 0 END),
+       SUM(o.admitted_{s}),
+       SUM(CASE WHEN o.admitted_{s} = 0 AND o.reason = 'valid' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.admitted_{s} = 0 AND o.reason <> 'valid' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed_{s} = 1 AND o.low_{s} = '5' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed_{s} = 1 AND o.low_{s} = '4' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed_{s} = 1 AND o.low_{s} = '3' AND o.high_{s} > '3' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed_{s} = 1 AND (o.high_{s} = '3' OR o.high_{s} IS NULL)
+                THEN 1 ELSE 0 END),
+       SUM(o.passed_{s}),
+       SUM(CASE WHEN o.admitted_{s} = 1 AND o.owed_{s} = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.admitted_{s} = 1 AND o.owed_{s} = 2 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.admitted_{s} = 1 AND o.owed_{s} >= 3 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.admitted_{s} = 1 AND o.absent_{s} > 0 THEN 1 ELSE 0 END)"""
+
+# The grades per student first (one hash aggregate over the session's grades), then one row per
 # student of the contingent with what the categories need, then the scope's counts.
 _QUERY = """
-WITH stage_grades AS ({stage_grades}),
+WITH attempts AS ({attempts}),
 grades AS (
-    SELECT sg.student_id, sg.group_id,
-           COUNT(CASE WHEN sg.value IN ('5', '4', '3', 'pass') THEN 1 END) AS passed_count,
-           COUNT(CASE WHEN sg.value = 'absent' THEN 1 END) AS absent,
-           MIN(CASE WHEN sg.value IN ('5', '4', '3') THEN sg.value END) AS low,
-           MAX(CASE WHEN sg.value IN ('5', '4', '3') THEN sg.value END) AS high
-    FROM stage_grades sg
-    GROUP BY sg.student_id, sg.group_id
+    SELECT t.student_id, t.group_id,{grades}
+    FROM attempts t
+    GROUP BY t.student_id, t.group_id
 ),
 assessments AS (
     SELECT x.group_id, COUNT(*) AS n FROM sessions_app_assessment x
     WHERE x.session_id = %(session)s GROUP BY x.group_id
 ),
 outcome AS (
-    SELECT {key} AS scope_key, {label} AS scope_label, {order_columns}
-           a.reason, s.funding,
-           CASE WHEN {admitted} THEN 1 ELSE 0 END AS admitted,
-           COALESCE(n.n, 0) - COALESCE(gs.passed_count, 0) AS owed,
-           COALESCE(gs.absent, 0) AS absent, gs.low, gs.high
+    SELECT {form_key} AS form_key, {key} AS scope_key, {label} AS scope_label, {order_columns}
+           a.reason, s.funding,{outcome}
     FROM sessions_app_admission a
     JOIN academics_student s ON s.id = a.student_id
     JOIN academics_studygroup g ON g.id = a.group_id
@@ -187,25 +208,10 @@ outcome AS (
     WHERE a.session_id = %(session)s AND a.stage = 'main' AND {where}
 ),
 counted AS (
-    SELECT o.*, CASE WHEN o.admitted = 1 AND o.owed <= 0 THEN 1 ELSE 0 END AS passed
+    SELECT o.*{passed}
     FROM outcome o
 )
-SELECT o.scope_key, o.scope_label,
-       COUNT(*),
-       SUM(CASE WHEN o.funding = 'budget' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.funding = 'contract' THEN 1 ELSE 0 END),
-       SUM(o.admitted),
-       SUM(CASE WHEN o.admitted = 0 AND o.reason = 'valid' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.admitted = 0 AND o.reason <> 'valid' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.passed = 1 AND o.low = '5' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.passed = 1 AND o.low = '4' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.passed = 1 AND o.low = '3' AND o.high > '3' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.passed = 1 AND (o.high = '3' OR o.high IS NULL) THEN 1 ELSE 0 END),
-       SUM(o.passed),
-       SUM(CASE WHEN o.admitted = 1 AND o.owed = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.admitted = 1 AND o.owed = 2 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.admitted = 1 AND o.owed >= 3 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.admitted = 1 AND o.absent > 0 THEN 1 ELSE 0 END)
+SELECT o.form_key, o.scope_key, o.scope_label,{counts}
 FROM counted o
 {grouping}
 """
@@ -235,7 +241,25 @@ def achievement(session, stage, by=By.FACULTY, form=None, faculty=None, group_id
     `form` ("day" / "extramural") and `faculty` (a Faculty or its id) narrow the students counted;
     `group_ids` narrows to those groups (a dean's office's scope). One query.
     """
-    if stage not in Stage.VALUES:
+    rows = _query(session, (stage,), by, form, faculty, group_ids, split_form=False)
+    return rows.get((stage, None), [])
+
+
+def achievement_by_form(session, stage, by=By.FACULTY, faculty=None, group_ids=None):
+    """{form: rows} for every study form at once, in one query (the report's tables per form):
+    the session's grades are read once whatever the number of forms."""
+    rows = _query(session, (stage,), by, None, faculty, group_ids, split_form=True)
+    return {form: found for (_stage, form), found in rows.items()}
+
+
+def achievement_tables(session, stages=Stage.VALUES, by=By.FACULTY, faculty=None, group_ids=None):
+    """{(stage, form): rows} for the stages and every study form, in one query: the session
+    report's tables (both forms, before and after АКЖ) read the session's grades once."""
+    return _query(session, tuple(stages), by, None, faculty, group_ids, split_form=True)
+
+
+def _query(session, stages, by, form, faculty, group_ids, split_form):
+    if not stages or any(stage not in Stage.VALUES for stage in stages):
         raise ValueError(f"stage must be one of {Stage.VALUES}")
     if by not in _SCOPES:
         raise ValueError(f"by must be one of {By.VALUES}")
@@ -251,32 +275,47 @@ def achievement(session, stage, by=By.FACULTY, form=None, faculty=None, group_id
     if group_ids is not None:
         ids = [int(pk) for pk in group_ids] or [0]
         where.append(f"g.id IN ({', '.join(str(pk) for pk in ids)})")
-    order_columns, grouping = "", "GROUP BY o.scope_key, o.scope_label"
+    order_columns, grouping = "", "GROUP BY o.form_key, o.scope_key, o.scope_label"
     if order:
         # The ordering columns travel through the per-student rows as sort_1, sort_2...
         terms = [term.split() for term in order.split(", ")]
         order_columns = "".join(f"{t[0]} AS sort_{i}, " for i, t in enumerate(terms))
         sort = ", ".join(f"sort_{i}{' DESC' if len(t) > 1 else ''}" for i, t in enumerate(terms))
         sorts = ", ".join(f"sort_{i}" for i in range(len(terms)))
-        grouping = f"GROUP BY o.scope_key, o.scope_label, {sorts} ORDER BY {sort}"
+        grouping = (
+            f"GROUP BY o.form_key, o.scope_key, o.scope_label, {sorts} ORDER BY o.form_key, {sort}"
+        )
+    stages = tuple(dict.fromkeys(stages))
     sql = _QUERY.format(
-        stage_grades=_STAGE_GRADES[stage],
-        admitted=_ADMITTED[stage],
+        attempts=_ATTEMPTS_BEFORE if stages == (Stage.BEFORE,) else _ATTEMPTS_BOTH,
+        grades=",".join(_GRADES.format(s=s) for s in stages),
+        form_key="p.form" if split_form else "NULL",
         key=key,
         label=label,
         order_columns=order_columns,
+        outcome=",".join(_OUTCOME.format(s=s, admitted=_ADMITTED[s]) for s in stages),
         where=" AND ".join(where),
+        passed="".join(
+            f",\n           CASE WHEN o.admitted_{s} = 1 AND o.owed_{s} <= 0 "
+            f"THEN 1 ELSE 0 END AS passed_{s}"
+            for s in stages
+        ),
+        counts=",".join(_COUNTS.format(s=s) for s in stages),
         grouping=grouping,
     )
     connection = connections[router.db_for_read(Admission)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
-    rows = []
-    for scope_key, scope_label, *values in result:
-        counts = dict(zip(_SQL_COUNTS, (int(v or 0) for v in values), strict=True))
-        counts["not_passed"] = counts["contingent"] - counts["passed"]
-        rows.append(Row(str(scope_label or ""), scope_key, {name: counts[name] for name in COUNTS}))
+    rows = {}
+    width = len(_SQL_COUNTS)
+    for form_key, scope_key, scope_label, *values in result:
+        for index, stage in enumerate(stages):
+            part = values[index * width : (index + 1) * width]
+            counts = dict(zip(_SQL_COUNTS, (int(v or 0) for v in part), strict=True))
+            counts["not_passed"] = counts["contingent"] - counts["passed"]
+            row = Row(str(scope_label or ""), scope_key, {name: counts[name] for name in COUNTS})
+            rows.setdefault((stage, form_key), []).append(row)
     return rows
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from academics.choices import StudyForm
 from sessions_app.choices import GradeValue, NotAdmittedReason
 
-from .achievement import By, Stage, achievement, best, total
+from .achievement import By, Stage, achievement, achievement_tables, best, total
 
 # A text beginning with one of these is run as a formula by spreadsheet programs (CSV/formula
 # injection); a tab or carriage return in front does not hide it.
@@ -266,13 +266,15 @@ class Table:
 
 def report_tables(session, stages, forms, faculty=None, by=By.FACULTY, total_label=None):
     """The tables of `session` for each form and stage (form first, as the seed orders them),
-    limited to `faculty` (a Faculty or its id) when given. One achievement() query per table."""
+    limited to `faculty` (a Faculty or its id) when given. One query for them all."""
     if total_label is None:
         total_label = _("Total") if faculty is not None else _("University")
+    # One query gives every form's rows at every stage.
+    found = achievement_tables(session, stages, by=by, faculty=faculty)
     tables = []
     for form in forms:
         for stage in stages:
-            rows = achievement(session, stage, by=by, form=form, faculty=faculty)
+            rows = found.get((stage, form), [])
             top = best(rows) if by == By.FACULTY and len(rows) > 1 else None
             tables.append(
                 Table(

@@ -6,7 +6,17 @@ import pytest
 
 from academics import roles
 from academics.choices import Funding, StudyForm
-from reports.achievement import By, Stage, achievement, best, owing_students, percent, total
+from reports.achievement import (
+    By,
+    Stage,
+    achievement,
+    achievement_by_form,
+    achievement_tables,
+    best,
+    owing_students,
+    percent,
+    total,
+)
 from sessions_app import services
 from sessions_app.choices import Attempt
 from tests import factories
@@ -200,3 +210,26 @@ def test_one_query_whatever_the_size(world, by, django_assert_num_queries):
 )
 def test_the_seed_arithmetic(part, whole, expected):
     assert percent(part, whole) == Decimal(expected)
+
+
+def test_by_form_in_one_query_equals_each_form(world, django_assert_num_queries):
+    session = world["session"]
+    with django_assert_num_queries(1):
+        by_form = achievement_by_form(session, Stage.AFTER, By.FACULTY)
+    for form in (StudyForm.DAY, StudyForm.EXTRAMURAL):
+        expected = achievement(session, Stage.AFTER, By.FACULTY, form=form)
+        assert [(r.scope, r.counts) for r in by_form[form]] == [
+            (r.scope, r.counts) for r in expected
+        ]
+
+
+def test_both_stages_and_forms_in_one_query(world, django_assert_num_queries):
+    session = world["session"]
+    with django_assert_num_queries(1):
+        tables = achievement_tables(session, by=By.GROUP)
+    for stage in Stage.VALUES:
+        for form in (StudyForm.DAY, StudyForm.EXTRAMURAL):
+            expected = achievement(session, stage, By.GROUP, form=form)
+            assert [(r.scope, r.counts) for r in tables[(stage, form)]] == [
+                (r.scope, r.counts) for r in expected
+            ]
