@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.constraints import in_choices
+
 from .choices import (
     Degree,
     DepartmentKind,
@@ -20,13 +22,6 @@ from .choices import (
     Term,
     Title,
 )
-
-
-def _in_choices(field, choices):
-    return models.CheckConstraint(
-        condition=Q(**{f"{field}__in": choices.values}),
-        name=f"%(app_label)s_%(class)s_{field}_valid",
-    )
 
 
 class AcademicYearQuerySet(models.QuerySet):
@@ -85,7 +80,7 @@ class Faculty(models.Model):
         verbose_name_plural = _("faculties")
         # The faculties first, then the college, as the report lists them.
         ordering = ["-kind", "name"]
-        constraints = [_in_choices("kind", FacultyKind)]
+        constraints = [in_choices("kind", FacultyKind)]
 
     def __str__(self):
         return self.short_name or self.name
@@ -103,7 +98,7 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["faculty__name", "name"]
-        constraints = [_in_choices("kind", DepartmentKind)]
+        constraints = [in_choices("kind", DepartmentKind)]
 
     def __str__(self):
         return self.name
@@ -133,8 +128,8 @@ class Program(models.Model):
         verbose_name_plural = _("programs")
         ordering = ["code", "name", "level", "form"]
         constraints = [
-            _in_choices("level", Level),
-            _in_choices("form", StudyForm),
+            in_choices("level", Level),
+            in_choices("form", StudyForm),
             # A coded program is one per level and form; a short course, which has no code,
             # is told apart by its name.
             models.UniqueConstraint(
@@ -211,8 +206,8 @@ class Student(models.Model):
         verbose_name_plural = _("students")
         ordering = ["full_name"]
         constraints = [
-            _in_choices("funding", Funding),
-            _in_choices("status", StudentStatus),
+            in_choices("funding", Funding),
+            in_choices("status", StudentStatus),
             models.CheckConstraint(
                 condition=~Q(record_book=""), name="academics_student_record_book_not_empty"
             ),
@@ -271,10 +266,10 @@ class StaffMember(models.Model):
         verbose_name_plural = _("teaching staff")
         ordering = ["full_name"]
         constraints = [
-            _in_choices("position", Position),
-            _in_choices("degree", Degree),
-            _in_choices("title", Title),
-            _in_choices("employment", Employment),
+            in_choices("position", Position),
+            in_choices("degree", Degree),
+            in_choices("title", Title),
+            in_choices("employment", Employment),
             models.CheckConstraint(
                 condition=Q(rate__gte=Decimal("0.05"), rate__lte=Decimal("1.50")),
                 name="academics_staffmember_rate_range",
@@ -319,8 +314,8 @@ class TeachingLoad(models.Model):
                 fields=["department", "academic_year", "term", "level"],
                 name="academics_teachingload_unique_per_term_level",
             ),
-            _in_choices("term", Term),
-            _in_choices("level", LoadLevel),
+            in_choices("term", Term),
+            in_choices("level", LoadLevel),
         ]
 
     def __str__(self):

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from academics.choices import Term
 from academics.models import AcademicYear, Discipline, StaffMember, Student, StudyGroup
+from portal.constraints import in_choices
 
 from .choices import (
     AssessmentKind,
@@ -21,13 +22,6 @@ from .choices import (
     SheetAction,
     SheetStatus,
 )
-
-
-def _in_choices(field, choices, blank=False):
-    values = list(choices.values) + ([""] if blank else [])
-    return models.CheckConstraint(
-        condition=Q(**{f"{field}__in": values}), name=f"%(app_label)s_%(class)s_{field}_valid"
-    )
 
 
 class ExamSession(models.Model):
@@ -57,7 +51,7 @@ class ExamSession(models.Model):
             models.UniqueConstraint(
                 fields=["academic_year", "term"], name="sessions_examsession_unique_term"
             ),
-            _in_choices("term", Term),
+            in_choices("term", Term),
             models.CheckConstraint(
                 condition=Q(main_start__isnull=True)
                 | Q(main_end__isnull=True)
@@ -120,7 +114,7 @@ class Assessment(models.Model):
                 fields=["session", "group", "discipline", "kind"],
                 name="sessions_assessment_unique_per_group",
             ),
-            _in_choices("kind", AssessmentKind),
+            in_choices("kind", AssessmentKind),
         ]
 
     def __str__(self):
@@ -148,8 +142,8 @@ class GradeSheet(models.Model):
             models.UniqueConstraint(
                 fields=["assessment", "attempt"], name="sessions_gradesheet_unique_attempt"
             ),
-            _in_choices("attempt", Attempt),
-            _in_choices("status", SheetStatus),
+            in_choices("attempt", Attempt),
+            in_choices("status", SheetStatus),
         ]
         permissions = [
             ("reopen_gradesheet", _("Can reopen a submitted or locked grade sheet")),
@@ -204,8 +198,8 @@ class Admission(models.Model):
             models.UniqueConstraint(
                 fields=["session", "student", "stage"], name="sessions_admission_unique_stage"
             ),
-            _in_choices("stage", Attempt),
-            _in_choices("reason", NotAdmittedReason, blank=True),
+            in_choices("stage", Attempt),
+            in_choices("reason", NotAdmittedReason, blank=True),
             # Admitted: no reason. Not admitted: the reason's kind is required.
             models.CheckConstraint(
                 condition=Q(admitted=True, reason="")
@@ -252,8 +246,8 @@ class Grade(models.Model):
             models.UniqueConstraint(
                 fields=["assessment", "student", "attempt"], name="sessions_grade_unique_attempt"
             ),
-            _in_choices("attempt", Attempt),
-            _in_choices("value", GradeValue),
+            in_choices("attempt", Attempt),
+            in_choices("value", GradeValue),
             models.CheckConstraint(
                 condition=Q(points__isnull=True) | Q(points__lte=100),
                 name="sessions_grade_points_range",
@@ -309,7 +303,7 @@ class GradeChange(AppendOnly):
         verbose_name = _("grade change")
         verbose_name_plural = _("grade changes")
         ordering = ["-changed_at", "-id"]
-        constraints = [_in_choices("source", ChangeSource), _in_choices("attempt", Attempt)]
+        constraints = [in_choices("source", ChangeSource), in_choices("attempt", Attempt)]
         indexes = [models.Index(fields=["assessment", "attempt", "changed_at"])]
 
     def __str__(self):
@@ -337,7 +331,7 @@ class SheetEvent(AppendOnly):
         verbose_name = _("sheet event")
         verbose_name_plural = _("sheet events")
         ordering = ["-at", "-id"]
-        constraints = [_in_choices("action", SheetAction)]
+        constraints = [in_choices("action", SheetAction)]
 
     def __str__(self):
         return f"{self.sheet}: {self.get_action_display()}"
@@ -374,7 +368,7 @@ class StateAttestation(models.Model):
                 fields=["academic_year", "program", "kind"],
                 name="sessions_stateattestation_unique_per_program",
             ),
-            _in_choices("kind", AttestationKind),
+            in_choices("kind", AttestationKind),
         ]
 
     def __str__(self):
@@ -418,7 +412,7 @@ class AttestationEntry(models.Model):
             models.UniqueConstraint(
                 fields=["attestation", "student"], name="sessions_attestationentry_unique_student"
             ),
-            _in_choices("grade", AttestationGrade, blank=True),
+            in_choices("grade", AttestationGrade, blank=True),
             models.CheckConstraint(
                 condition=Q(sat=False) | Q(ordered=True),
                 name="sessions_attestationentry_sat_needs_ordered",
