@@ -54,6 +54,7 @@ COUNTS = (
     "contingent",
     "budget",
     "contract",
+    "foreign",
     "admitted",
     "not_admitted_valid",
     "not_admitted_invalid",
@@ -166,6 +167,7 @@ _COUNTS = """
        COUNT(*),
        SUM(CASE WHEN o.funding = 'budget' THEN 1 ELSE 0 END),
        SUM(CASE WHEN o.funding = 'contract' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.is_foreign THEN 1 ELSE 0 END),
        SUM(o.admitted_{s}),
        SUM(CASE WHEN o.admitted_{s} = 0 AND o.reason = 'valid' THEN 1 ELSE 0 END),
        SUM(CASE WHEN o.admitted_{s} = 0 AND o.reason <> 'valid' THEN 1 ELSE 0 END),
@@ -195,7 +197,7 @@ assessments AS (
 ),
 outcome AS (
     SELECT {form_key} AS form_key, {key} AS scope_key, {label} AS scope_label, {order_columns}
-           a.reason, s.funding,{outcome}
+           a.reason, s.funding, s."foreign" AS is_foreign,{outcome}
     FROM sessions_app_admission a
     JOIN academics_student s ON s.id = a.student_id
     JOIN academics_studygroup g ON g.id = a.group_id
@@ -220,6 +222,7 @@ _SQL_COUNTS = (
     "contingent",
     "budget",
     "contract",
+    "foreign",
     "admitted",
     "not_admitted_valid",
     "not_admitted_invalid",

@@ -21,17 +21,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from academics.choices import StudyForm
-from sessions_app.choices import Attempt
-from sessions_app.models import Admission
 
-from .achievement import By, Row, Stage, achievement
+from .achievement import By, Row, Stage, achievement_tables
 from .models import Resolution, ResolutionFrozen, ResolutionItem, ResolutionStatus, Verdict
 
 FIGURES_VERSION = 1
@@ -111,31 +108,16 @@ def _stage_figures(row):
     }
 
 
-def foreign_by_form(session):
-    """Foreign students in the session's contingent, per study form: {"day": 262, …}.
-
-    The contingent is reports.achievement's (the main-stage admissions, each with the group the
-    student was in for the session). Only the resolution needs this count so far; it belongs
-    beside `budget` and `contract` in achievement.COUNTS once another page needs it.
-    """
-    rows = (
-        Admission.objects.filter(session=session, stage=Attempt.MAIN, student__foreign=True)
-        .values("group__program__form")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["group__program__form"]: row["n"] for row in rows}
-
-
 def _session_figures(session):
-    before = {row.key: row for row in achievement(session, Stage.BEFORE, By.FORM)}
-    after = {row.key: row for row in achievement(session, Stage.AFTER, By.FORM)}
-    foreign = foreign_by_form(session)
+    # Both stages in one query.
+    tables = achievement_tables(session, by=By.UNIVERSITY)
+    before = {form: rows[0] for (stage, form), rows in tables.items() if stage == Stage.BEFORE}
+    after = {form: rows[0] for (stage, form), rows in tables.items() if stage == Stage.AFTER}
     forms = {}
     for form in StudyForm.values:
         if form in before and before[form].counts["contingent"]:
             forms[form] = {
-                "foreign": foreign.get(form, 0),
+                "foreign": before[form].counts["foreign"],
                 "before": _stage_figures(before[form]),
                 "after": _stage_figures(after[form]),
             }

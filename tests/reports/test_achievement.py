@@ -42,6 +42,7 @@ def world():
             group=group,
             full_name=f"{n} студент",
             funding=Funding.BUDGET if n == "A" else Funding.CONTRACT,
+            foreign=n == "J",
         )
         for n in names
     }
@@ -113,6 +114,7 @@ def test_before_akzh_every_category(world):
         "contingent": 10,
         "budget": 1,
         "contract": 9,
+        "foreign": 1,
         "admitted": 8,
         "not_admitted_valid": 1,
         "not_admitted_invalid": 1,
@@ -136,6 +138,7 @@ def test_after_akzh_retakes_count_and_akzh_admission_counts(world):
         "contingent": 10,
         "budget": 1,
         "contract": 9,
+        "foreign": 1,
         "admitted": 9,  # F, admitted only to АКЖ
         "not_admitted_valid": 0,
         "not_admitted_invalid": 1,
