@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from academics.choices import StudyForm
+from accreditation import sections as accreditation_sections
 
 from .achievement import By, Row, Stage, achievement_tables
 from .models import Resolution, ResolutionFrozen, ResolutionItem, ResolutionStatus, Verdict
@@ -124,8 +125,13 @@ def _session_figures(session):
     return {"forms": forms}
 
 
+def _accreditation_figures(session):
+    # Licences sent and accreditations decided in the session's academic year (sections 6, 7).
+    return accreditation_sections.resolution_figures(session.academic_year)
+
+
 # Each source adds its key to the figures; the notes read them by key.
-FIGURE_SOURCES = {"exam_session": _session_figures}
+FIGURE_SOURCES = {"exam_session": _session_figures, "accreditation": _accreditation_figures}
 
 
 def compute_figures(session):
@@ -293,9 +299,19 @@ def _rates(before, after):
     }
 
 
-# In the order of the seed's draft. Licensing and accreditation come here when their figures do.
+def note_licensing(figures):
+    return accreditation_sections.licensing_note(figures.get("accreditation"))
+
+
+def note_accreditation(figures):
+    return accreditation_sections.accreditation_note(figures.get("accreditation"))
+
+
+# In the order of the seed's draft.
 NOTES = [
     note_schedule,
+    note_licensing,
+    note_accreditation,
     note_contingent,
     note_day_session,
     note_extramural_session,
