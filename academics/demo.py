@@ -807,16 +807,18 @@ def _sync_programs(plan, faculty_ids, department_ids):
     Program.objects.bulk_create(to_create)
     Program.objects.bulk_update(to_update, ["name", "faculty_id", "department_id"])
     for row in plan.short_courses:
-        Program.objects.update_or_create(
-            code="",
-            name=row["name"],
-            level=row["level"],
-            form=row["form"],
-            defaults={
-                "faculty_id": faculty_ids[row["faculty"]],
-                "department_id": department_ids[row["department"]],
-            },
+        place = {
+            "faculty_id": faculty_ids[row["faculty"]],
+            "department_id": department_ids[row["department"]],
+        }
+        program, created = Program.objects.get_or_create(
+            code="", name=row["name"], level=row["level"], form=row["form"], defaults=place
         )
+        # Saved only when it changed: a save tells the reports that figures may have changed
+        # (sessions_app.figures).
+        if not created and any(getattr(program, f) != v for f, v in place.items()):
+            program.faculty_id, program.department_id = place["faculty_id"], place["department_id"]
+            program.save()
     return {
         (code, level, form): pk
         for code, level, form, pk in coded.values_list("code", "level", "form", "pk")

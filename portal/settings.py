@@ -147,7 +147,7 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 
 # Imports are all-or-nothing: one bad row rolls back the whole file.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

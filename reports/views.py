@@ -9,9 +9,10 @@ their faculty (academics.querysets), and another faculty's page answers 404.
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from academics import roles
 from academics.choices import StudyForm
 from academics.models import AcademicYear, Faculty
 from academics.querysets import faculties_for, groups_for, user_faculty_id
@@ -28,6 +29,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def home(request):
+    if request.user.groups.filter(name=roles.VICE_RECTOR).exists():
+        # The dashboard is the vice-rector's home page.
+        return redirect("reports:dashboard")
     year = AcademicYear.objects.first()
     rows = list(faculty_summary(year))
     return render(request, "reports/home.html", {"year": year, "rows": rows, "total": totals(rows)})

@@ -6,3 +6,8 @@ class SessionsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "sessions_app"
     verbose_name = _("Exam sessions")
+
+    def ready(self):
+        from . import figures
+
+        figures.connect()

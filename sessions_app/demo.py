@@ -102,58 +102,31 @@ def build_rows():
         }
         kind, detail = category[student.pk]
         srng = _rng(f"student-{student.record_book}")
-        assessments = [(d, "exam") for d in exams] + [(credit, "credit")]
-        if kind == "not_admitted":
-            retake_admitted = detail == "valid" and srng.random() < RETAKE_ADMITTED_VALID
-            for discipline, assessment_kind in assessments:
-                row = {**base, "discipline": discipline, "kind": assessment_kind}
-                rows.append(
-                    {
-                        **row,
-                        "attempt": Attempt.MAIN,
-                        "admitted": "no",
-                        "not_admitted_reason": detail,
-                        "grade": "",
-                    }
-                )
-                if retake_admitted:
-                    grade = srng.choice("543") if assessment_kind == "exam" else "pass"
-                    rows.append(
-                        {
-                            **row,
-                            "attempt": Attempt.RETAKE,
-                            "admitted": "yes",
-                            "not_admitted_reason": "",
-                            "grade": grade,
-                        }
-                    )
-            continue
-        if kind == "owing":
-            values = _graded_values(srng, "mixed", EXAMS_PER_GROUP) + ["pass"]
-            for i in srng.sample(range(len(values)), detail):
-                if i == EXAMS_PER_GROUP:
-                    values[i] = srng.choice(["fail", "fail", "absent"])
-                else:
-                    values[i] = srng.choice(["2", "2", "2", "absent"])
-        else:
-            values = _graded_values(srng, kind, EXAMS_PER_GROUP) + ["pass"]
-        for (discipline, assessment_kind), value in zip(assessments, values, strict=True):
+        rows += _student_rows(
+            base, [(d, "exam") for d in exams] + [(credit, "credit")], kind, detail, srng
+        )
+    return rows
+
+
+def _student_rows(base, assessments, kind, detail, srng):
+    """The workbook rows of one student: `kind` is the category drawn for them (not_admitted with
+    the reason's kind as `detail`, owing with the number of subjects owed, or a passing one)."""
+    rows = []
+    if kind == "not_admitted":
+        retake_admitted = detail == "valid" and srng.random() < RETAKE_ADMITTED_VALID
+        for discipline, assessment_kind in assessments:
             row = {**base, "discipline": discipline, "kind": assessment_kind}
             rows.append(
                 {
                     **row,
                     "attempt": Attempt.MAIN,
-                    "admitted": "yes",
-                    "not_admitted_reason": "",
-                    "grade": value,
+                    "admitted": "no",
+                    "not_admitted_reason": detail,
+                    "grade": "",
                 }
             )
-            if value in ("2", "fail", "absent"):
-                passed = srng.random() < RETAKE_PASS
-                if assessment_kind == "credit":
-                    grade = "pass" if passed else "fail"
-                else:
-                    grade = srng.choice("433") if passed else srng.choice(["2", "absent"])
+            if retake_admitted:
+                grade = srng.choice("543") if assessment_kind == "exam" else "pass"
                 rows.append(
                     {
                         **row,
@@ -163,6 +136,42 @@ def build_rows():
                         "grade": grade,
                     }
                 )
+        return rows
+    if kind == "owing":
+        values = _graded_values(srng, "mixed", EXAMS_PER_GROUP) + ["pass"]
+        for i in srng.sample(range(len(values)), detail):
+            if i == EXAMS_PER_GROUP:
+                values[i] = srng.choice(["fail", "fail", "absent"])
+            else:
+                values[i] = srng.choice(["2", "2", "2", "absent"])
+    else:
+        values = _graded_values(srng, kind, EXAMS_PER_GROUP) + ["pass"]
+    for (discipline, assessment_kind), value in zip(assessments, values, strict=True):
+        row = {**base, "discipline": discipline, "kind": assessment_kind}
+        rows.append(
+            {
+                **row,
+                "attempt": Attempt.MAIN,
+                "admitted": "yes",
+                "not_admitted_reason": "",
+                "grade": value,
+            }
+        )
+        if value in ("2", "fail", "absent"):
+            passed = srng.random() < RETAKE_PASS
+            if assessment_kind == "credit":
+                grade = "pass" if passed else "fail"
+            else:
+                grade = srng.choice("433") if passed else srng.choice(["2", "absent"])
+            rows.append(
+                {
+                    **row,
+                    "attempt": Attempt.RETAKE,
+                    "admitted": "yes",
+                    "not_admitted_reason": "",
+                    "grade": grade,
+                }
+            )
     return rows
 
 

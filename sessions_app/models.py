@@ -42,6 +42,9 @@ class ExamSession(models.Model):
         blank=True,
         help_text=_("after this day only the dean's office head can enter or reopen grades"),
     )
+    # Raised by every write that can change the session's figures (sessions_app.figures); the
+    # reports keep their stored figures of a session by it (reports.snapshots).
+    figures_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("exam session")

@@ -18,6 +18,7 @@ from academics.choices import StudentStatus
 from academics.models import Student, StudyGroup
 from academics.querysets import can_edit, can_edit_grades
 
+from . import figures
 from .choices import (
     ALLOWED_VALUES,
     OWING_VALUES,
@@ -84,8 +85,8 @@ def ensure_admissions(session, group):
             "student_id", flat=True
         )
     )
-    missing = Student.objects.filter(group=group, status=StudentStatus.STUDYING).exclude(
-        pk__in=have
+    missing = list(
+        Student.objects.filter(group=group, status=StudentStatus.STUDYING).exclude(pk__in=have)
     )
     Admission.objects.bulk_create(
         [
@@ -95,6 +96,8 @@ def ensure_admissions(session, group):
         ],
         ignore_conflicts=True,
     )
+    if missing:
+        figures.changed([session])
 
 
 @dataclass
@@ -301,6 +304,7 @@ def record_grades(sheet, entries, user, version, source=ChangeSource.PAGE, reaso
         Grade.objects.filter(pk__in=cleared).delete()
     GradeChange.objects.bulk_create(audit)
     GradeSheet.objects.filter(pk=sheet.pk).update(version=sheet.version + 1, updated_at=now)
+    figures.changed([assessment.session_id])
     return len(audit)
 
 
@@ -412,6 +416,8 @@ def set_admissions(session, group, stage, entries, user):
     Admission.objects.bulk_update(
         changed, ["admitted", "reason", "note", "updated_by", "updated_at"]
     )
+    if new or changed:
+        figures.changed([session])
     return len(new) + len(changed)
 
 
@@ -507,6 +513,8 @@ def import_admissions(entries, user):
         changed, ["group", "admitted", "reason", "updated_by", "updated_at"], batch_size=500
     )
     counts.created, counts.updated = len(new), len(changed)
+    if new or changed:
+        figures.changed(session_ids)
     return counts
 
 
@@ -696,6 +704,8 @@ def import_grades(entries, user, source=ChangeSource.IMPORT, reason="", today=No
     )
     counts["grades"].updated = sum(len(pks) for pks in updated.values())
     counts["grades"].created = len(changes) - counts["grades"].updated
+    if changes:
+        figures.changed(session_ids)
     return counts
 
 

@@ -5,7 +5,9 @@ from selenium.webdriver.common.by import By
 
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback as every browser test: a flush without it recreates the content types, which
+# the next test that restores the serialized database would then insert twice.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def test_demo_users_get_their_roles_and_faculty(db, django_user_model):
     from academics import roles
     from academics.querysets import user_faculty_id
 
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO(), no_session=True)
     out = StringIO()
     call_command("demo_admin", stdout=out)
     assert "dekanat.itbf" in out.getvalue()

@@ -473,8 +473,8 @@ def test_retake_sheet_shows_the_main_grade(client, s):
 # Whatever the number of students: the session and the user (2), the user's permissions (2),
 # roles and faculty (2), the assessment, the sheet, the admissions kept up to date (2), then the
 # grade service (savepoint, lock the sheet, the roster (2), insert, update, audit, version,
-# release; see test_services.SAVE_QUERIES).
-SHEET_POST_QUERIES = 19
+# release, the session's figures version; see test_services.SAVE_QUERIES).
+SHEET_POST_QUERIES = 20
 
 
 @pytest.mark.parametrize("size", [5, 30])

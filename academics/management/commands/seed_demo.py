@@ -7,7 +7,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from academics.demo import START_YEAR, seed_demo
+from accreditation.demo import seed_accreditation_demo
 from sessions_app.demo import seed_session_demo
+from sessions_app.history_demo import seed_history
 
 
 class Command(BaseCommand):
@@ -25,11 +27,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Only the academic structure, without the exam session's results.",
         )
+        parser.add_argument(
+            "--history-years",
+            type=int,
+            default=2,
+            help="Academic years of exam sessions to load, counting the demo session's year "
+            "(two sessions a year, each with about 50 000 grades); 1 for the demo session "
+            "alone. Default 2: the same session a year earlier to compare with.",
+        )
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        counts = seed_demo()
+        counts, history = seed_demo(), 0
+        counts = [*counts, *seed_accreditation_demo()]
         if not options["no_session"]:
+            history = seed_history(max(options["history_years"], 1))
             result = seed_session_demo()
             counts = list(counts) + [
                 (model, c.created + c.updated + c.unchanged)
@@ -44,4 +56,6 @@ class Command(BaseCommand):
         )
         for model, count in counts:
             self.stdout.write(f"  {capfirst(model._meta.verbose_name_plural)}: {count}")
+        if history:
+            self.stdout.write(_("Earlier exam sessions loaded: %(count)s") % {"count": history})
         self.stdout.write(self.style.SUCCESS(_("Done in %(seconds).1f s.") % {"seconds": seconds}))

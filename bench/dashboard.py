@@ -1,0 +1,162 @@
+"""Benchmark of the vice-rector's dashboard on the demo university with years of history.
+
+The budget (issue "dashboard"): the dashboard answers in under 500 ms of server time on the demo
+university with five years of history, on PostgreSQL. Run it so:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_dashboard \\
+        .venv/bin/python bench/dashboard.py [--years 5] [--runs 7]
+
+As bench/report.py does, a fresh database test_<name> is created beside the configured one,
+migrated, loaded with `manage.py seed_demo --history-years N` (N academic years of two exam
+sessions each, about 12 000 students and 50 000 grades per session, through the results import),
+measured and dropped. Without DATABASE_URL the run is on SQLite.
+
+Measured, as the vice-rector through django.test.Client (server time: middleware, queries,
+rendering), each the median of --runs runs after one warm-up:
+- GET /dashboard/ with every session's stored figures current (the usual case);
+- the same right after a grade was saved in the current session (its figures computed again);
+- the same after a change to the academic structure (every session computed again: the worst
+  case, once after such a change);
+- with a form and a faculty chosen; a faculty's drill-down page; a group's students who owe;
+with the number of SQL queries of each. The table is printed and written to
+var/bench/dashboard.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+BUDGET_MS = 500
+sys.path.insert(0, str(ROOT))
+
+from bench.report import measure  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--output", default=str(OUT / "dashboard.json"))
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+    from django.urls import reverse
+
+    from academics import roles
+    from academics.models import Faculty, StudyGroup
+    from sessions_app import figures
+    from sessions_app.models import Admission, ExamSession, Grade
+
+    settings.DEBUG = False
+    setup_test_environment(debug=False)
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        started = time.perf_counter()
+        call_command("seed_demo", verbosity=0, history_years=args.years)
+        seed_seconds = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        rector = User.objects.create_user("bench-rector", password=None)
+        rector.groups.add(Group.objects.get(name=roles.VICE_RECTOR))
+        client = Client()
+        client.force_login(rector)
+        current = ExamSession.objects.filter(admissions__isnull=False).distinct().first()
+        faculty = Faculty.objects.order_by("pk").first()
+        group = StudyGroup.objects.filter(
+            program__faculty=faculty, admissions__session=current
+        ).first()
+        url = reverse("reports:dashboard")
+
+        def get(path, query=None, before=None):
+            def fetch():
+                if before is not None:
+                    before()
+                response = client.get(path, query or {})
+                assert response.status_code == 200, response.status_code
+                return response
+
+            return fetch
+
+        query = {"year": current.academic_year.start_year, "term": current.term}
+        results = {
+            "dashboard, stored figures current": measure(get(url), args.runs),
+            "dashboard, after a grade saved in the session": measure(
+                get(url, before=lambda: figures.changed([current])), args.runs
+            ),
+            "dashboard, after a change of structure (all sessions)": measure(
+                get(url, before=lambda: figures.changed()), args.runs
+            ),
+            "dashboard, day form of one faculty": measure(
+                get(url, {**query, "form": "day", "faculty": faculty.pk}), args.runs
+            ),
+            "faculty drill-down (programs, groups)": measure(
+                get(reverse("reports:dashboard_faculty", args=[faculty.pk]), query), args.runs
+            ),
+            "group drill-down (students who owe)": measure(
+                get(reverse("reports:dashboard_group", args=[group.pk]), query), args.runs
+            ),
+        }
+        data = {
+            "sessions": ExamSession.objects.count(),
+            "admissions": Admission.objects.count(),
+            "grades": Grade.objects.count(),
+        }
+        vendor = connection.vendor
+        database = connection.settings_dict["NAME"]
+    finally:
+        teardown_databases(old_config, verbosity=0)
+
+    usual = results["dashboard, stored figures current"]["median_ms"]
+    report = {
+        "database": vendor,
+        "database_name": str(database),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "runs": args.runs,
+        "years": args.years,
+        "seed_seconds": round(seed_seconds, 1),
+        "data": data,
+        "results": {
+            name: {k: v for k, v in result.items() if k != "sql"}
+            for name, result in results.items()
+        },
+        "budget_ms": BUDGET_MS,
+        "within_budget": usual < BUDGET_MS,
+    }
+    Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+    print(
+        f"{vendor} ({database}), {args.years} years: {data['sessions']} sessions, "
+        f"{data['admissions']} admissions, {data['grades']} grades"
+    )
+    print(f"seed_demo: {report['seed_seconds']} s; median of {args.runs} runs")
+    width = max(len(name) for name in results)
+    print(f"{'':<{width}}  {'median ms':>9}  {'min ms':>7}  {'max ms':>7}  {'queries':>7}")
+    for name, result in results.items():
+        print(
+            f"{name:<{width}}  {result['median_ms']:>9}  {result['min_ms']:>7}  "
+            f"{result['max_ms']:>7}  {result['queries']:>7}"
+        )
+    print(f"within budget ({BUDGET_MS} ms):", "yes" if usual < BUDGET_MS else "NO")
+
+
+if __name__ == "__main__":
+    main()

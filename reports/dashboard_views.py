@@ -1,0 +1,250 @@
+"""The vice-rector's dashboard and its drill-down: a faculty's programs and groups, then a group's
+students who owe subjects. The figures come from reports.dashboard and reports.achievement; a
+dean's office user sees their own faculty only, and another faculty's page answers 404.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from academics.choices import Level, StudyForm
+from academics.models import Faculty, Program, StudyGroup
+from academics.querysets import faculties_for, groups_for, user_faculty_id
+from sessions_app.choices import GradeValue, NotAdmittedReason
+
+from . import dashboard, tables
+from .achievement import By, Stage, achievement, owing_students
+from .views import can_view
+
+
+def _configure(request, table, prefix):
+    table.prefix = prefix
+    RequestConfig(request, paginate={"per_page": tables.PER_PAGE}).configure(table)
+    return table
+
+
+def _export(request, candidates, filename):
+    """The Excel file of the table named by ?_table=, when ?_export=xlsx asks for one."""
+    if request.GET.get("_export") != "xlsx":
+        return None
+    table = next((t for t in candidates if t.export_name == request.GET.get("_table")), None)
+    if table is None:
+        raise Http404("unknown table")
+    return tables.export_response(table, f"{filename}-{table.export_name}.xlsx")
+
+
+def _signed(value):
+    return value if value is not None else ""
+
+
+@can_view
+def dashboard_page(request):
+    board = dashboard.build(request.GET, user_faculty_id(request.user))
+    filters = board.filters
+    faculty_rows = [
+        {
+            "faculty": str(faculty),
+            "url": reverse("reports:dashboard_faculty", args=[faculty.pk])
+            + "?"
+            + filters.query(faculty=""),
+            **current.as_dict(),
+            "absolute_after_change": _signed(
+                current.after.absolute_pct - previous.after.absolute_pct
+                if previous and previous.before.contingent
+                else None
+            ),
+        }
+        for faculty, current, previous in board.faculty_rows
+    ]
+    faculty_table = _configure(request, tables.FacultyRatesTable(faculty_rows), "f-")
+    load_rows = []
+    if board.load is not None:
+        chart = next(c for c in board.charts if c.id == "load")
+        shown = set(chart.labels)
+        load_rows = [
+            {
+                "department": row.scope,
+                "faculty": row.faculty,
+                "level": row.level_label,
+                "planned": row.planned,
+                "performed": row.performed,
+                "difference": row.difference,
+                "performed_pct": row.performed_pct,
+                "mark": "over" if row.difference > 0 else "under" if row.difference < 0 else "",
+            }
+            for row in board.load.rows
+            if f"{row.scope} ({row.level_label})" in shown
+        ]
+    load_table = _configure(request, tables.LoadTable(load_rows), "l-")
+    exported = _export(request, [faculty_table, load_table], "dashboard")
+    if exported is not None:
+        return exported
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "board": board,
+            "filters": filters,
+            "session_label": dashboard.session_label(board.session) if board.session else "",
+            "previous_label": dashboard.session_label(board.previous) if board.previous else "",
+            "faculty_table": faculty_table,
+            "load_table": load_table,
+            "chart_specs": [chart.spec() for chart in board.charts if not chart.empty],
+            "terms": dashboard.Term.choices,
+            "forms": StudyForm.choices,
+        },
+    )
+
+
+def _drill_session(request, faculty_id=None):
+    """(filters, the session, the stage) of a drill-down page's query."""
+    sessions = dashboard.sessions_with_figures()
+    years = sorted({s.academic_year for s in sessions}, key=lambda y: -y.start_year)
+    faculties = list(Faculty.objects.all())
+    filters = dashboard.parse_filters(
+        request.GET, years, faculties, None, sessions[-1] if sessions else None
+    )
+    session = next(
+        (
+            s
+            for s in sessions
+            if filters.year
+            and (s.academic_year.start_year, s.term) == (filters.year.start_year, filters.term)
+        ),
+        None,
+    )
+    if session is None:
+        raise Http404("no exam session with figures")
+    stage = request.GET.get("stage") or Stage.BEFORE
+    if stage not in Stage.VALUES:
+        raise Http404("unknown stage")
+    return filters, session, stage
+
+
+def _scope_dict(row):
+    return {
+        "contingent": row.contingent,
+        "admitted": row.admitted,
+        "passed": row.passed,
+        "owing": row.admitted - row.passed,
+        "absolute_pct": row.absolute_pct,
+        "quality_pct": row.quality_pct,
+    }
+
+
+@can_view
+def dashboard_faculty(request, faculty_id):
+    faculty = get_object_or_404(faculties_for(request.user), pk=faculty_id)
+    filters, session, stage = _drill_session(request)
+    form = filters.form or None
+    forms = dict(StudyForm.choices)
+    programs = {
+        p["pk"]: p
+        for p in Program.objects.filter(faculty=faculty).values(
+            "pk", "code", "name", "level", "form"
+        )
+    }
+    groups = {
+        g["pk"]: g
+        for g in StudyGroup.objects.filter(program__faculty=faculty).values(
+            "pk", "name", "program__code", "program__name", "program__form"
+        )
+    }
+    query = filters.query(faculty="", stage=stage)
+    program_rows = [
+        {
+            "name": f"{programs[row.key]['code']} {programs[row.key]['name']} "
+            f"({Level(programs[row.key]['level']).label})",
+            "form": forms[programs[row.key]["form"]],
+            **_scope_dict(row),
+        }
+        for row in achievement(session, stage, By.PROGRAM, form=form, faculty=faculty)
+    ]
+    group_rows = [
+        {
+            "name": row.scope,
+            "url": reverse("reports:dashboard_group", args=[row.key]) + "?" + query,
+            "program": f"{groups[row.key]['program__code']} {groups[row.key]['program__name']}",
+            "form": forms[groups[row.key]["program__form"]],
+            **_scope_dict(row),
+        }
+        for row in achievement(session, stage, By.GROUP, form=form, faculty=faculty)
+    ]
+    program_table = _configure(request, tables.ProgramRatesTable(program_rows), "p-")
+    group_table = _configure(request, tables.GroupRatesTable(group_rows), "g-")
+    exported = _export(request, [program_table, group_table], f"faculty-{faculty.code}")
+    if exported is not None:
+        return exported
+    return render(
+        request,
+        "reports/dashboard_faculty.html",
+        {
+            "faculty": faculty,
+            "session": session,
+            "session_label": dashboard.session_label(session),
+            "filters": filters,
+            "stage": stage,
+            "stage_tabs": [
+                (value, label, filters.query(faculty="", stage=value))
+                for value, label in Stage.CHOICES
+            ],
+            "back": reverse("reports:dashboard") + "?" + filters.query(faculty=faculty.pk),
+            "program_table": program_table,
+            "group_table": group_table,
+        },
+    )
+
+
+@can_view
+def dashboard_group(request, group_id):
+    group = get_object_or_404(
+        groups_for(request.user).select_related("program__faculty"), pk=group_id
+    )
+    filters, session, stage = _drill_session(request)
+    rows = []
+    for owing in owing_students(session, stage, group):
+        if owing.admitted:
+            status = _("owes subjects")
+        else:
+            status = _("not admitted: %(reason)s") % {
+                "reason": NotAdmittedReason(owing.reason).label if owing.reason else "—"
+            }
+        rows.append(
+            {
+                "student": owing.student.full_name,
+                "record_book": owing.student.record_book,
+                "status": status,
+                "owed_count": len(owing.owed),
+                "owed": "; ".join(
+                    f"{assessment.discipline.name} "
+                    f"({GradeValue(value).label if value else _('no grade')})"
+                    for assessment, value in owing.owed
+                ),
+            }
+        )
+    table = _configure(request, tables.OwingTable(rows), "s-")
+    exported = _export(request, [table], f"group-{group.pk}")
+    if exported is not None:
+        return exported
+    faculty = group.program.faculty
+    return render(
+        request,
+        "reports/dashboard_group.html",
+        {
+            "group": group,
+            "faculty": faculty,
+            "session": session,
+            "session_label": dashboard.session_label(session),
+            "stage": stage,
+            "stage_tabs": [
+                (value, label, filters.query(faculty="", stage=value))
+                for value, label in Stage.CHOICES
+            ],
+            "back": reverse("reports:dashboard_faculty", args=[faculty.pk])
+            + "?"
+            + filters.query(faculty="", stage=stage),
+            "table": table,
+        },
+    )

@@ -1,0 +1,106 @@
+"""Earlier exam sessions for the demo university, so that its dashboard has a year to compare with
+and a trend, and so that the benchmarks can measure a university with years of history.
+
+Each earlier session holds the demo students (in groups of that academic year, named as now), five
+assessments each, with categories drawn around the summer 2023-2024 session's shares and drifting a
+little with the years; those who owe retake at АКЖ. The rows go through the results import, as a
+university's files would, so every figure is computed from grades, as for the demo session itself.
+"""
+
+import random
+
+from academics.demo import START_YEAR
+from academics.models import Discipline, Student
+
+from .demo import EXAMS_PER_GROUP, TERM, _student_rows
+
+# The shares of the categories in the demo session (both forms): not admitted with a valid
+# reason, without one, excellent, excellent and good, mixed, satisfactory; the rest owe.
+SHARES = (0.049, 0.196, 0.028, 0.391, 0.147, 0.001)
+
+
+def history_sessions(years):
+    """The (start year, term) of the sessions before the demo one, oldest first, so that with
+    the demo session they make `years` academic years of two sessions each."""
+    sessions = [(START_YEAR - back, term) for back in range(years) for term in (1, 2)]
+    return sorted(s for s in sessions if s < (START_YEAR, TERM))
+
+
+def build_history_rows(start_year, term, students=None, pool=None):
+    """The results workbook rows of the session (start_year, term)."""
+    if pool is None:
+        pool = list(Discipline.objects.order_by("name").values_list("name", flat=True))
+    if students is None:
+        students = list(
+            Student.objects.select_related("group__program__faculty")
+            .filter(group__academic_year__start_year=START_YEAR)
+            .order_by("record_book")
+        )
+    age = START_YEAR - start_year + (TERM - term) / 2
+    rng = random.Random(f"osh-demo-history-{start_year}-{term}")
+    rows = []
+    for student in students:
+        group = student.group
+        program = group.program
+        picked = random.Random(f"{group.name}-{start_year}-{term}").sample(
+            pool, EXAMS_PER_GROUP + 1
+        )
+        assessments = [(d, "exam") for d in picked[:EXAMS_PER_GROUP]]
+        assessments.append((picked[EXAMS_PER_GROUP], "credit"))
+        base = {
+            "academic_year": f"{start_year}-{start_year + 1}",
+            "term": term,
+            "faculty": program.faculty.name,
+            "program_code": program.code,
+            "program_name": program.name,
+            "level": program.level,
+            "form": program.form,
+            "group": group.name,
+            "student_id": student.record_book,
+            "student_name": student.full_name,
+            "funding": student.funding,
+        }
+        # Earlier years did a little worse: fewer in the passing categories, more owing.
+        shares = [SHARES[0], SHARES[1]] + [share * (1 - 0.03 * age) for share in SHARES[2:]]
+        draw, kind, detail = rng.random(), "owing", rng.choice((1, 1, 1, 2, 2, 3))
+        for (name, extra), share in zip(
+            (
+                ("not_admitted", "valid"),
+                ("not_admitted", "invalid"),
+                ("excellent", 0),
+                ("excellent_good", 0),
+                ("mixed", 0),
+                ("satisfactory", 0),
+            ),
+            shares,
+            strict=True,
+        ):
+            if draw < share:
+                kind, detail = name, extra
+                break
+            draw -= share
+        srng = random.Random(f"osh-demo-history-{student.record_book}-{start_year}-{term}")
+        rows += _student_rows(base, assessments, kind, detail, srng)
+    return [
+        {key: value if isinstance(value, int) else str(value) for key, value in row.items()}
+        for row in rows
+    ]
+
+
+def seed_history(years):
+    """Load the sessions of history_sessions(years) through the results import; a second run
+    changes nothing. Returns the number of sessions loaded."""
+    from .importer import import_rows
+
+    sessions = history_sessions(years)
+    pool = list(Discipline.objects.order_by("name").values_list("name", flat=True))
+    students = list(
+        Student.objects.select_related("group__program__faculty")
+        .filter(group__academic_year__start_year=START_YEAR)
+        .order_by("record_book")
+    )
+    for start_year, term in sessions:
+        result = import_rows(build_history_rows(start_year, term, students, pool))
+        if not result.ok:
+            raise RuntimeError("; ".join(str(error) for error in result.errors[:10]))
+    return len(sessions)

@@ -1,0 +1,135 @@
+/* The dashboard's charts, drawn with Chart.js (static/vendor/chartjs) from the numbers the page
+   carries in #dashboard-charts; the same numbers are in the table under each chart. Each drawn
+   canvas gets data-drawn="true" (the browser tests wait for it). No inline script: the page's
+   Content-Security-Policy allows none. */
+(function () {
+  "use strict";
+
+  var COLORS = {
+    before: "#7aa6d6",
+    after: "#0b4f8a",
+    quality_before: "#f0b86e",
+    quality_after: "#c46a00",
+    planned: "#b8c4d0",
+    performed: "#0b4f8a",
+    over: "#1e7b3c",
+    under: "#b42318"
+  };
+  var PALETTE = ["#0b4f8a", "#c46a00", "#1e7b3c", "#7b3fa0", "#b42318", "#5b6b7c"];
+
+  function numberFormat(unit) {
+    var lang = document.documentElement.lang || undefined;
+    var format;
+    try {
+      format = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
+    } catch (e) {
+      format = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+    }
+    return function (value) {
+      return format.format(value) + (unit ? "\u00a0" + unit : "");
+    };
+  }
+
+  function colorOf(series, index) {
+    return COLORS[series.role] || PALETTE[index % PALETTE.length];
+  }
+
+  function datasets(spec) {
+    return spec.series.map(function (series, index) {
+      var color = colorOf(series, index);
+      var background = color;
+      if (spec.marks && spec.marks.length && series.role === "performed") {
+        background = spec.marks.map(function (mark) {
+          return COLORS[mark] || color;
+        });
+      }
+      return {
+        label: series.label,
+        data: series.values,
+        backgroundColor: background,
+        borderColor: color,
+        borderWidth: spec.kind === "line" ? 2 : 0,
+        pointRadius: spec.kind === "line" ? 3 : 0,
+        tension: 0.2,
+        fill: false
+      };
+    });
+  }
+
+  function draw(spec) {
+    var canvas = document.getElementById("chart-" + spec.id);
+    if (!canvas) {
+      return null;
+    }
+    if (spec.horizontal) {
+      // One bar per department: the box grows with them (CSSOM, which the CSP allows).
+      canvas.parentNode.style.height = spec.labels.length * 24 + 90 + "px";
+    }
+    var format = numberFormat(spec.unit);
+    var valueAxis = spec.horizontal ? "x" : "y";
+    var scales = {};
+    scales[valueAxis] = {
+      beginAtZero: true,
+      stacked: spec.stacked,
+      ticks: { callback: function (value) { return format(value); } }
+    };
+    if (spec.unit === "%") {
+      scales[valueAxis].suggestedMax = 100;
+    }
+    scales[valueAxis === "x" ? "y" : "x"] = { stacked: spec.stacked, ticks: { autoSkip: false } };
+    var chart = new window.Chart(canvas, {
+      type: spec.kind,
+      data: { labels: spec.labels, datasets: datasets(spec) },
+      options: {
+        indexAxis: spec.horizontal ? "y" : "x",
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: scales,
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                return item.dataset.label + ": " + format(item.parsed[valueAxis]);
+              }
+            }
+          }
+        }
+      }
+    });
+    canvas.setAttribute("data-drawn", "true");
+    return chart;
+  }
+
+  function start() {
+    var source = document.getElementById("dashboard-charts");
+    if (!source || !window.Chart) {
+      return;
+    }
+    var charts = JSON.parse(source.textContent).map(draw).filter(Boolean);
+    var opened = [];
+    // Print: every chart's table is printed under it, and the charts fit the page's width.
+    window.addEventListener("beforeprint", function () {
+      document.querySelectorAll("details.chart-data:not([open])").forEach(function (details) {
+        details.open = true;
+        opened.push(details);
+      });
+      charts.forEach(function (chart) { chart.resize(); });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.forEach(function (details) { details.open = false; });
+      opened = [];
+      charts.forEach(function (chart) { chart.resize(); });
+    });
+    document.querySelectorAll(".print-button").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
