@@ -51,3 +51,23 @@ def can_edit(user, faculty_id, permission):
 
 def can_edit_grades(user, faculty_id):
     return can_edit(user, faculty_id, "sessions_app.change_grade")
+
+
+def chosen_year(request, years):
+    """The academic year a page asks for (?year=2023 or ?year=2023-2024) among `years`, else the
+    first of them (the latest); a year that names none of them is a 404."""
+    from django.http import Http404
+
+    from .models import AcademicYear
+
+    value = request.GET.get("year", "").strip()
+    if not value:
+        return years[0] if years else None
+    try:
+        start_year = int(value) if value.isdigit() else AcademicYear.parse_name(value)
+    except ValueError:
+        raise Http404 from None
+    for year in years:
+        if year.start_year == start_year:
+            return year
+    raise Http404

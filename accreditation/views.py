@@ -14,6 +14,7 @@ from django.views.generic.edit import CreateView, UpdateView
 from django_tables2 import RequestConfig
 
 from academics.models import AcademicYear
+from academics.querysets import chosen_year
 
 from . import forms, sections, tables
 from .expiry import EXPIRED, LEVEL_LABELS, LEVELS, due
@@ -212,25 +213,10 @@ def seminar_file(request, pk):
 # --- Report sections 6, 7 and 9 ---------------------------------------------------------------
 
 
-def _year(request, years):
-    """The year asked for (?year=2023 or ?year=2023-2024), else the latest; unknown is a 404."""
-    value = request.GET.get("year", "").strip()
-    if not value:
-        return years[0] if years else None
-    try:
-        start_year = int(value) if value.isdigit() else AcademicYear.parse_name(value)
-    except ValueError:
-        raise Http404 from None
-    for year in years:
-        if year.start_year == start_year:
-            return year
-    raise Http404
-
-
 @permission_required("accreditation.view_licenceapplication", raise_exception=True)
 def report_sections(request):
     years = list(AcademicYear.objects.all())
-    year = _year(request, years)
+    year = chosen_year(request, years)
     context = {"years": years, "year": year}
     if year is not None:
         context.update(

@@ -1,10 +1,10 @@
 """The report's figures page: sections 1-4 and 10 for one academic year, laid out as the seed."""
 
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404
 from django.shortcuts import render
 
 from academics.models import AcademicYear
+from academics.querysets import chosen_year
 
 from .attestation import By, attestation
 from .load import teaching_load
@@ -12,26 +12,11 @@ from .staff import staff_by_department, staff_by_faculty
 from .structure import groups_by_level_form, programs_by_level_form
 
 
-def _year(request, years):
-    """The year asked for (?year=2023 or ?year=2023-2024), else the latest; unknown is a 404."""
-    value = request.GET.get("year", "").strip()
-    if not value:
-        return years[0] if years else None
-    try:
-        start_year = int(value) if value.isdigit() else AcademicYear.parse_name(value)
-    except ValueError:
-        raise Http404 from None
-    for year in years:
-        if year.start_year == start_year:
-            return year
-    raise Http404
-
-
 # Every role reads the figures (academics.roles); a user with no role sees nothing.
 @permission_required("academics.view_teachingload", raise_exception=True)
 def sections(request):
     years = list(AcademicYear.objects.all())
-    year = _year(request, years)
+    year = chosen_year(request, years)
     context = {"years": years, "year": year}
     if year is not None:
         context.update(
