@@ -28,6 +28,7 @@ from django.utils.translation import pgettext
 
 from academics.choices import StudyForm
 from accreditation import sections as accreditation_sections
+from surveys import results as survey_results
 
 from .achievement import By, Row, Stage, achievement_tables
 from .models import Resolution, ResolutionFrozen, ResolutionItem, ResolutionStatus, Verdict
@@ -130,8 +131,17 @@ def _accreditation_figures(session):
     return accreditation_sections.resolution_figures(session.academic_year)
 
 
+def _survey_figures(session):
+    # The shares of the session's surveys ("Through students' eyes", section 8).
+    return survey_results.resolution_figures(session.academic_year, session.term)
+
+
 # Each source adds its key to the figures; the notes read them by key.
-FIGURE_SOURCES = {"exam_session": _session_figures, "accreditation": _accreditation_figures}
+FIGURE_SOURCES = {
+    "exam_session": _session_figures,
+    "accreditation": _accreditation_figures,
+    "surveys": _survey_figures,
+}
 
 
 def compute_figures(session):
@@ -307,6 +317,10 @@ def note_accreditation(figures):
     return accreditation_sections.accreditation_note(figures.get("accreditation"))
 
 
+def note_surveys(figures):
+    return survey_results.resolution_note(figures.get("surveys"))
+
+
 # In the order of the seed's draft.
 NOTES = [
     note_schedule,
@@ -316,6 +330,7 @@ NOTES = [
     note_day_session,
     note_extramural_session,
     note_extramural_rates,
+    note_surveys,
 ]
 
 

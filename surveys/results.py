@@ -163,3 +163,57 @@ def as_json_ready(results):
             for question in results["questions"]
         ],
     }
+
+
+RESOLUTION_ABOUT = ("exam_session", "state_attestation")
+
+
+def resolution_figures(academic_year, term):
+    """The survey shares the council's resolution quotes: for each survey about the exam session
+    or the state attestation of that year and term, its first choice question that was answered,
+    with each answer's share (as text, so that an adopted resolution can freeze them as JSON)."""
+    quoted = []
+    for survey in dashboard_shares(academic_year, term):
+        if survey["about"] not in RESOLUTION_ABOUT:
+            continue
+        question = next((q for q in survey["questions"] if q["answered"]), None)
+        if question is None:
+            continue
+        quoted.append(
+            {
+                "title": survey["title"],
+                "responses": survey["responses"],
+                "question": question["text"],
+                "answered": question["answered"],
+                "answers": [
+                    {"option": a["option"], "count": a["count"], "pct": str(a["pct"])}
+                    for a in question["answers"]
+                ],
+            }
+        )
+    return quoted
+
+
+def resolution_note(figures):
+    """ "In the survey “…”, to the question “…”, 34% — эң жакшы, 53% — жакшы, …" per quoted
+    survey, in the active language; None when there is none."""
+    if not figures:
+        return None
+    from decimal import Decimal
+
+    sentences = []
+    for survey in figures:
+        line = summary_line(
+            {
+                "answered": survey["answered"],
+                "answers": [{**a, "pct": Decimal(a["pct"])} for a in survey["answers"]],
+            }
+        )
+        sentences.append(
+            _(
+                "In the survey “%(title)s” students answered the question “%(question)s”: "
+                "%(shares)s."
+            )
+            % {"title": survey["title"], "question": survey["question"], "shares": line}
+        )
+    return " ".join(sentences)

@@ -328,3 +328,28 @@ def test_the_pdf_holds_the_figures(world):
         ).stdout.decode()
         for figure in ("57,1%", "71,4%", "66,7%"):
             assert figure in text
+
+
+def test_the_notes_quote_the_sessions_survey_shares_and_freeze_them(world):
+    from surveys.choices import About, QuestionKind
+    from tests.surveys.test_results import make_survey
+
+    session = world["session"]
+    survey = make_survey(
+        "Студенттердин көзү менен",
+        [("Сессия кандай өттү?", QuestionKind.SINGLE, {"эң жакшы": 1, "жакшы": 2})],
+        about=About.EXAM_SESSION,
+        academic_year=session.academic_year,
+        term=session.term,
+    )
+    make_survey("Башка", [("?", QuestionKind.SINGLE, {"ооба": 1})], about=About.OTHER)
+    resolution = new_resolution(session)
+    with translation.override("ky"):
+        text = text_of(service.build_document(resolution))
+    assert "33,33% — эң жакшы, 66,67% — жакшы" in text
+    assert "Студенттердин көзү менен" in text and "Башка" not in text
+
+    adopted = service.adopt(resolution, factories.user())
+    survey.questions.get().options.get(text="эң жакшы").delete()
+    with translation.override("ky"):
+        assert "33,33% — эң жакшы" in text_of(service.build_document(adopted))
