@@ -27,6 +27,7 @@ def main():
     parser.add_argument(
         "--password", default=os.environ.get("DEMO_ADMIN_PASSWORD", "demo-admin-2024")
     )
+    parser.add_argument("--pdf", action="store_true", help="also print each page to an A4 PDF")
     args = parser.parse_args()
 
     options = webdriver.ChromeOptions()
@@ -61,6 +62,18 @@ def main():
                 driver.set_window_size(width, min(max(full, height), 4000))
                 name = OUT / f"{slug}-{args.lang}-{label}.png"
                 driver.save_screenshot(str(name))
+                print(name)
+            if args.pdf:
+                import base64
+
+                from selenium.webdriver.common.print_page_options import PrintOptions
+
+                driver.set_window_size(1366, 900)
+                driver.get(args.base + path)
+                printing = PrintOptions()
+                printing.page_width, printing.page_height = 21.0, 29.7
+                name = OUT / f"{slug}-{args.lang}.pdf"
+                name.write_bytes(base64.b64decode(driver.print_page(printing)))
                 print(name)
     finally:
         driver.quit()

@@ -10,6 +10,7 @@ from academics.demo import START_YEAR, seed_demo
 from accreditation.demo import seed_accreditation_demo
 from sessions_app.demo import seed_session_demo
 from sessions_app.history_demo import seed_history
+from surveys.demo import seed_survey_demo
 
 
 class Command(BaseCommand):
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         if not options["no_session"]:
             history = seed_history(max(options["history_years"], 1))
             result = seed_session_demo()
+            seed_survey_demo()
             counts = list(counts) + [
                 (model, c.created + c.updated + c.unchanged)
                 for model, c in result.counts.items()
