@@ -3,11 +3,15 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
+from import_export.forms import ImportForm
+
+from portal import uploads
 
 from .models import (
     AcademicYear,
@@ -21,6 +25,7 @@ from .models import (
     TeachingLoad,
     UserProfile,
 )
+from .querysets import restrict_to_faculty
 from .resources import (
     StaffMemberResource,
     StudentResource,
@@ -29,10 +34,24 @@ from .resources import (
 )
 
 
+class SafeImportForm(ImportForm):
+    """The admin's upload, checked by portal.uploads (size, type, zip and XML bombs, formulas)
+    before django-import-export reads it."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            uploads.check_upload(upload, kinds=(uploads.XLSX, uploads.CSV))
+        except uploads.UploadRefused as refusal:
+            raise ValidationError(refusal.messages) from None
+        return upload
+
+
 class SpreadsheetAdmin(ImportExportModelAdmin):
     """Imports and exports .xlsx and .csv; a confirm step that finds errors shows them."""
 
     formats = [base_formats.XLSX, base_formats.CSV]
+    import_form_class = SafeImportForm
     # With the byte-order mark Excel opens a UTF-8 CSV as UTF-8, not as the Windows code page.
     to_encoding = "utf-8-sig"
 
@@ -142,10 +161,10 @@ class StudyGroupAdmin(SpreadsheetAdmin):
     list_select_related = ["academic_year", "program__faculty"]
 
     def get_queryset(self, request):
-        # Django leaves Meta.ordering out of GROUP BY queries; the autocomplete pages need it.
+        # A dean's office sees (and finds by URL) only its faculty's groups. Django leaves
+        # Meta.ordering out of GROUP BY queries; the autocomplete pages need it.
         return (
-            super()
-            .get_queryset(request)
+            restrict_to_faculty(super().get_queryset(request), request.user, "program__faculty")
             .annotate(students_total=Count("students"))
             .order_by(*StudyGroup._meta.ordering)
         )
@@ -187,6 +206,12 @@ class StudentAdmin(SpreadsheetAdmin):
     search_fields = ["full_name", "record_book", "group__name"]
     autocomplete_fields = ["group"]
     list_select_related = ["group__academic_year"]
+
+    def get_queryset(self, request):
+        # A dean's office sees (and finds by URL) only its faculty's students.
+        return restrict_to_faculty(
+            super().get_queryset(request), request.user, "group__program__faculty"
+        )
 
     @admin.display(description=_("academic year"), ordering="group__academic_year__start_year")
     def academic_year(self, obj):

@@ -231,6 +231,21 @@ class AcademicResource(resources.ModelResource):
         aliases.update(cls.column_aliases)
         return aliases
 
+    def export_field(self, field, instance, **kwargs):
+        # Every exported text is shown, never run (reports.exports.safe_cell); the CSV export
+        # renders numbers as text, so whether a cell is a number is read from the model's value.
+        from reports.exports import safe_cell
+
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str) and value:
+            try:
+                raw = field.get_value(instance)
+            except (AttributeError, ValueError):  # a column computed by a dehydrate method
+                raw = None
+            if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+                return value
+        return safe_cell(value)
+
     def import_data(self, dataset, *args, rollback_on_validation_errors=False, **kwargs):
         rollback = rollback_on_validation_errors or getattr(
             self._meta, "rollback_on_validation_errors", False

@@ -1,5 +1,5 @@
 """The registries as django-tables2 tables: sortable, paginated, and exported to Excel with the
-same columns (text neutralised by reports.exports.safe_text)."""
+same columns (text neutralised by reports.exports.safe_cell)."""
 
 import datetime
 from io import BytesIO
@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reports.exports import safe_text
+from reports.exports import safe_cell, safe_text
 
 from .expiry import LEVEL_LABELS, warning_level
 from .models import Accreditation, LicenceApplication, Seminar
@@ -252,10 +252,8 @@ def table_workbook(table, title):
             if isinstance(value, datetime.date):
                 cell = sheet.cell(row_number, column_number, value)
                 cell.number_format = "DD.MM.YYYY"
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.cell(row_number, column_number, value)
             else:
-                sheet.cell(row_number, column_number, safe_text(value))
+                sheet.cell(row_number, column_number, safe_cell(value))
             if row_number == 1:
                 sheet.cell(row_number, column_number).font = Font(bold=True)
     for column_number in range(1, sheet.max_column + 1):

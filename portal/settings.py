@@ -1,9 +1,11 @@
 """Settings of the portal, from the environment; with nothing set, SQLite under var/."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,6 +30,26 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
 
+# HTTPS, on by default with DEBUG off. TLS ends at nginx (deploy/nginx-portal.conf), which
+# proxies plain HTTP to gunicorn and says so in X-Forwarded-Proto and X-Real-IP; only trust those
+# headers when such a proxy is the only way in (PORTAL_BEHIND_PROXY).
+PORTAL_BEHIND_PROXY = env.bool("PORTAL_BEHIND_PROXY", default=not DEBUG)
+if PORTAL_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A year; while trying HTTPS out, start with e.g. 3600 (browsers remember the value).
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# The flag alone enrols nothing: only a submission at hstspreload.org does.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+# Other origins allowed to POST (scheme included: https://portal.example.kg); the portal's own
+# host needs no entry.
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -38,23 +60,33 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "import_export",
+    "axes",
+    "csp",
+    "portal",
     "academics",
     "sessions_app",
     "accreditation",
     "surveys",
     "reports",
+    "django_rq",
+    "jobs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.KyrgyzFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.security.RefusedAccessLogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -115,10 +147,33 @@ GRADE_POINTS_SCALE = [(87, "5"), (74, "4"), (61, "3"), (0, "2")]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: PORTAL_LOGIN_FAILURE_LIMIT failures for one username from one address lock that
+# pair out for PORTAL_LOGIN_LOCKOUT_MINUTES; a success resets the count. Administrators unlock
+# early in the admin (Axes → Access attempts) or with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("PORTAL_LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+
+# Signed out after PORTAL_SESSION_IDLE_MINUTES without a request: every request renews the
+# session's expiry.
+SESSION_COOKIE_AGE = env.int("PORTAL_SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reports:home"
@@ -143,9 +198,42 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+
+# Uploads (portal/uploads.py): the largest spreadsheet accepted, and what it may unpack to.
+PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+PORTAL_UPLOAD_MAX_UNPACKED_BYTES = env.int(
+    "PORTAL_UPLOAD_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024
+)
+# A form's fields (not its files): the largest grade sheet or admission post is far below this.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# WhiteNoise serves the collected files through gunicorn: with DEBUG off, hashed names cached for
+# a year and pre-compressed copies (`manage.py collectstatic` into STATIC_ROOT first).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# No inline script or style anywhere: scripts and styles come from our static files, page data
+# travels in json_script blocks (type application/json, which is not run).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 
@@ -158,9 +246,44 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Empty: the translated name of the demo university (portal/context_processors.py).
 UNIVERSITY_NAME = env.str("PORTAL_UNIVERSITY_NAME", default="")
 
+# Background jobs (jobs/): with REDIS_URL set, big imports and PDFs are queued on django-rq and
+# run by `manage.py rqworker default`; without it (the embedded default) they run in the request.
+REDIS_URL = env.str("REDIS_URL", default="")
+RQ_QUEUES = {
+    "default": {
+        # Defined even without Redis, so that rqworker and the admin name a queue; unused then.
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": 3600,
+    },
+}
+# A results workbook with more rows than this is checked and imported as a background job.
+RESULTS_IMPORT_INLINE_ROWS = env.int("RESULTS_IMPORT_INLINE_ROWS", default=3000)
+
+# The security log (portal/security.py): logins, failed logins, lock-outs, refused access, one
+# line each with the time, in its own file (rotated by logrotate: WatchedFileHandler reopens it)
+# and, through the root logger, on the console (journald under systemd).
+SECURITY_LOG = Path(env.str("PORTAL_SECURITY_LOG", default=str(VAR_DIR / "log" / "security.log")))
+SECURITY_LOG.parent.mkdir(parents=True, exist_ok=True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "timed": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "timed"},
+        "security_file": {
+            "class": "logging.handlers.WatchedFileHandler",
+            "filename": str(SECURITY_LOG),
+            "formatter": "timed",
+            "encoding": "utf-8",
+        },
+    },
+    "loggers": {
+        "portal.security": {"handlers": ["security_file"], "level": "INFO", "propagate": True},
+        # django-axes says "BEGIN" at every start; our own log has the attempts.
+        "axes": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }

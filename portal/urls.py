@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("reports.api_urls")),
     path("accreditation/", include("accreditation.urls")),
     path("surveys/", include("surveys.urls")),
+    path("jobs/", include("jobs.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language can be switched before logging in, on the login page itself.

@@ -5,8 +5,10 @@ Every figure comes from reports.achievement: a table is one achievement() call, 
 Row counts and Row percentages, nothing is recomputed here.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from io import BytesIO
 from itertools import groupby
 
@@ -37,6 +39,14 @@ def safe_text(value):
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text
+
+
+def safe_cell(value):
+    """A cell of any export: numbers, dates and booleans as they are (a negative number stays a
+    number), anything else as safe_text. The one function every Excel and CSV export uses."""
+    if isinstance(value, int | float | Decimal | datetime.date | datetime.time | bool):
+        return value
+    return safe_text(value)
 
 
 # The columns of the seed's tables, grouped under their two-row heading. The page shows a count

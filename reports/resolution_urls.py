@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/adopt/", views.resolution_adopt, name="adopt"),
     path("<int:pk>/docx/", views.resolution_docx, name="docx"),
     path("<int:pk>/pdf/", views.resolution_pdf, name="pdf"),
+    path("<int:pk>/pdf/prepare/", views.resolution_pdf_job, name="pdf_job"),
 ]

@@ -10,7 +10,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jobs import services as jobs
+from jobs.choices import JobKind
 
 from . import documents
 from . import resolution as service
@@ -29,7 +32,7 @@ def _resolutions():
 
 
 def _language(request):
-    language = request.GET.get("lang", "")
+    language = (request.POST if request.method == "POST" else request.GET).get("lang", "")
     return language if language in service.document_languages() else settings.LANGUAGE_CODE
 
 
@@ -135,6 +138,8 @@ def resolution_detail(request, pk):
             "document": document,
             "languages": _language_links(request, resolution, document.language),
             "can_edit": service.can_edit(request.user) and not resolution.is_adopted,
+            # With a worker, the PDF is prepared in the background (resolution_pdf_job).
+            "pdf_as_job": jobs.queued(),
         },
     )
 
@@ -198,3 +203,14 @@ def resolution_pdf(request, pk):
             content_type="text/plain; charset=utf-8",
         )
     return _attachment(content, "application/pdf", f"{document.filename_stem}.pdf")
+
+
+@can_read
+@require_POST
+def resolution_pdf_job(request, pk):
+    """Prepare the PDF as a background job; its page offers the file when it is ready."""
+    resolution = get_object_or_404(_resolutions(), pk=pk)
+    job = jobs.run(
+        JobKind.RESOLUTION_PDF, request.user, resolution=resolution.pk, language=_language(request)
+    )
+    return redirect("jobs:detail", job.pk)

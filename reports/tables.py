@@ -9,7 +9,7 @@ import tablib
 from django.utils.translation import gettext_lazy as _
 from django_tables2.export import TableExport
 
-from .exports import safe_text
+from .exports import safe_cell
 
 PER_PAGE = 25
 
@@ -109,14 +109,14 @@ class LoadTable(PortalTable):
 
 
 class SafeExport(TableExport):
-    """django-tables2's export with every text cell shown, never run (reports.exports.safe_text);
+    """django-tables2's export with every text cell shown, never run (reports.exports.safe_cell);
     numbers stay numbers."""
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
         safe = tablib.Dataset(title=str(dataset.title)[:31], headers=dataset.headers)
         for row in dataset:
-            safe.append([safe_text(v) if isinstance(v, str) or v is None else v for v in row])
+            safe.append([safe_cell(v) for v in row])
         return safe
 
 

@@ -12,7 +12,6 @@ and refuse submitted and locked sheets. A file imported twice changes nothing th
 import functools
 import io
 import os
-import re
 import time
 import zipfile
 import zlib
@@ -33,6 +32,7 @@ from academics.models import AcademicYear, Discipline, Faculty, Program, Student
 from academics.querysets import user_faculty_id
 from academics.resources import HEADER_ALIASES, IGNORED_HEADERS
 from academics.widgets import NO, YES, ChoiceWidget, cell_text, normalize
+from portal import uploads
 
 from . import figures, services
 from .choices import (
@@ -320,6 +320,7 @@ EXAMPLE_ROW = {
 }
 
 BATCH = services.IMPORT_BATCH
+PROGRESS_EVERY = 1000  # rows between two calls of an import's progress callback
 ANALYZE_AFTER = 10_000  # grades written by one import
 _IN_CHUNK = 900
 
@@ -488,43 +489,13 @@ def _results_sheet(archive):
     return name, path
 
 
-_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.\-]{0,20}:)?f[\s/>]")
-_ROOT_PREFIX = re.compile(rb"<([A-Za-z_][\w.\-]{0,20}):worksheet[\s>]")
-_OVERLAP = 1024
-
-
 def _scan_sheet(archive, path):
-    """Count the rows and find the formula cells of a sheet, reading its XML as a stream.
-
-    A byte scan rather than an XML parser: in the XML of a sheet a "<" only ever opens markup
-    (text holds "&lt;"), so a formula is exactly an <f> element, and this runs at disk speed.
-    """
-    rows, formulas, tail, row_tags = 0, [], b"", None
-    with archive.open(path) as stream:
-        while True:
-            chunk = stream.read(1 << 20)
-            final = not chunk
-            buffer = tail + chunk
-            if row_tags is None:
-                if b"<!DOCTYPE" in buffer or b"<!ENTITY" in buffer:
-                    raise ImportRefused(_not_xlsx())
-                # Excel writes <row>; some tools write <x:row> with a prefixed namespace.
-                prefix = _ROOT_PREFIX.search(buffer)
-                tag = b"<" + prefix.group(1) + b":row" if prefix else b"<row"
-                row_tags = (tag + b" ", tag + b">")
-            # A match starting in the last _OVERLAP bytes is left for the next round, which
-            # sees it whole; so every match is counted once.
-            limit = len(buffer) if final else max(len(buffer) - _OVERLAP, 0)
-            rows += sum(buffer.count(tag, 0, limit) for tag in row_tags)
-            if b"<f" in buffer or b":f" in buffer:
-                for match in _FORMULA.finditer(buffer, 0, limit):
-                    formulas.append(
-                        _cell_reference(buffer, match.start()) if len(formulas) < 20 else None
-                    )
-            if final:
-                break
-            tail = buffer[limit:]
-    return rows, formulas
+    """Count the rows and find the formula cells of a sheet (portal.uploads.scan_sheet, the one
+    formula detector of every import)."""
+    try:
+        return uploads.scan_sheet(archive, path)
+    except uploads.DoctypeFound:
+        raise ImportRefused(_not_xlsx()) from None
 
 
 def _check_members(archive, skip):
@@ -535,15 +506,6 @@ def _check_members(archive, skip):
             with archive.open(info) as member:
                 while member.read(1 << 20):
                     pass
-
-
-def _cell_reference(buffer, position):
-    # The <c r="B12"> that holds the <f>: the closest r="..." before it.
-    at = buffer.rfind(b' r="', 0, position)
-    if at < 0:
-        return "?"
-    end = buffer.find(b'"', at + 4, at + 24)
-    return buffer[at + 4 : end].decode("ascii", "replace") if end > 0 else "?"
 
 
 @dataclass
@@ -617,6 +579,11 @@ def _read_sheet(stream, path):
                 )
                 % {"size": _megabytes(unpacked), "max": _megabytes(MAX_UNPACKED_BYTES)}
             )
+        try:
+            # Parts, compression ratios and DTDs, before anything is parsed.
+            uploads.check_archive(archive, os.path.basename(path) if path else "results.xlsx")
+        except uploads.UploadRefused as refusal:
+            raise ImportRefused(refusal.messages) from None
         try:
             name, part = _results_sheet(archive)
             rows, formulas = _scan_sheet(archive, part)
@@ -841,21 +808,47 @@ def _year_name(start_year):
 # The import
 
 
-def import_results(source, user=None, dry_run=False, today=None):
+def import_results(source, user=None, dry_run=False, today=None, progress=None):
     """Import a results workbook (a path, bytes or a binary file), or say why not.
 
     With `dry_run` nothing is written and the result holds what would be. `user` is who imports:
     None for the system (the command without --user); a dean's office user may only import the
     rows of their faculty. Raises ImportRefused for a file that cannot be read as a whole.
+
+    `progress`, when given, is called as progress(stage, done, total) with the stage "read",
+    "check" or "write" and the rows done of the total (0 of 0 while writing: the write is one
+    transaction, whose progress nobody else could see), every PROGRESS_EVERY rows at most.
     """
     started = time.perf_counter()
     sheet = read_sheet(source)
     try:
-        job = _Import(sheet, user, today or timezone.localdate())
+        job = _Import(sheet, user, today or timezone.localdate(), progress)
         job.timings["open"] = time.perf_counter() - started
         return job.run(dry_run)
     finally:
         sheet.close()
+
+
+def count_rows(source):
+    """The rows of the results sheet below its headers, counted from the sheet's XML without
+    reading the cells (blank rows included): how big an import is, before it runs. Raises
+    ImportRefused as read_sheet() does for a file that is not a readable .xlsx."""
+    stream, path = _as_stream(source)
+    try:
+        stream.seek(0)
+        if not stream.read(4).startswith(b"PK\x03\x04"):
+            raise ImportRefused(_not_xlsx())
+        stream.seek(0)
+        try:
+            with zipfile.ZipFile(stream) as archive:
+                _name, part = _results_sheet(archive)
+                rows, _formulas = _scan_sheet(archive, part)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, KeyError):
+            raise ImportRefused(_not_xlsx()) from None
+        return max(rows - 1, 0)
+    finally:
+        if path is not None:
+            stream.close()
 
 
 def import_rows(rows, user=None, dry_run=False, today=None):
@@ -873,11 +866,23 @@ def import_rows(rows, user=None, dry_run=False, today=None):
     return _Import(sheet, user, today or timezone.localdate()).run(dry_run)
 
 
+def _reporting(items, progress, stage, total):
+    """`items`, calling progress(stage, done, total) every PROGRESS_EVERY of them."""
+    progress(stage, 0, total)
+    done = 0
+    for done, item in enumerate(items, start=1):
+        if not done % PROGRESS_EVERY:
+            progress(stage, done, total)
+        yield item
+    progress(stage, done, max(total, done))
+
+
 class _Import:
-    def __init__(self, sheet, user, today):
+    def __init__(self, sheet, user, today, progress=None):
         self.sheet = sheet
         self.user = user
         self.today = today
+        self.progress = progress
         self.scope = user_faculty_id(user) if user is not None else None
         self.errors = []
         self.rows = 0
@@ -965,7 +970,11 @@ class _Import:
         self.tainted = set()
         seen = {}
 
-        for offset, cells in enumerate(self.sheet.rows, start=1):
+        rows = self.sheet.rows
+        if self.progress is not None:
+            # A wrapper rather than a test in the loop: without progress the loop is as it was.
+            rows = _reporting(rows, self.progress, "read", max(self.sheet.row_count - 1, 0))
+        for offset, cells in enumerate(rows, start=1):
             row = first + offset
             head = cells[0] if cells else ""
             if (head.__class__ is str and not head.strip()) and all(
@@ -1267,6 +1276,9 @@ class _Import:
         err = self.error
         late = self.user is not None and not self.user.has_perm("sessions_app.enter_after_deadline")
         statuses = dict(SheetStatus.choices)
+        good = self.good
+        if self.progress is not None:
+            good = _reporting(good, self.progress, "check", len(good))
         for (
             row,
             faculty_key,
@@ -1278,7 +1290,7 @@ class _Import:
             attempt,
             grade,
             admitted,
-        ) in self.good:
+        ) in good:
             faculty_id = self.faculty_ids[faculty_key]
             first = self.programs[program_key]
             if self.faculty_ids[first[4]] != faculty_id or (
@@ -1771,6 +1783,8 @@ class _Import:
         result.counts = self.timed("plan", self.plan)
         if dry_run:
             return result
+        if self.progress is not None:
+            self.progress("write", 0, 0)
         try:
             written = self.timed("write", self.write)
         except services.InvalidGrades as error:

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from academics.models import AcademicYear
+from portal import uploads
 
 from .choices import About, QuestionKind, Source
 from .models import Answer, Option, Question, Response, Survey
@@ -213,12 +214,22 @@ def read_rows(data, filename):
     if data.startswith(b"PK\x03\x04"):
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise ImportRefused(problem(filename, _("this is not a readable XLSX workbook.")))
+        _check_upload(data, filename)
         return _read_xlsx(data, filename)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportRefused(
             problem(filename, _("an old Excel .xls workbook: save it as .xlsx or CSV first."))
         )
+    _check_upload(data, filename)
     return _read_csv(data, filename)
+
+
+def _check_upload(data, filename):
+    # Type, zip and XML bombs, formulas: the checks of every upload (portal.uploads).
+    try:
+        uploads.check_upload(data, filename, kinds=(uploads.XLSX, uploads.CSV))
+    except uploads.UploadRefused as refusal:
+        raise ImportRefused(refusal.messages) from None
 
 
 # Inferring the questions

@@ -13,9 +13,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from jobs import services as jobs
+from jobs.choices import JobKind
+from portal import uploads
 
 from .. import importer
 
@@ -58,14 +62,46 @@ def _save(upload):
 
 def _drop(request, token):
     _path(token).unlink(missing_ok=True)
+    _forget(request, token)
+
+
+def _forget(request, token):
     pending = request.session.get(SESSION_KEY, {})
     if pending.pop(token, None) is not None:
         request.session[SESSION_KEY] = pending
 
 
+def upload_path(token):
+    """The uploaded file a token names (sessions_app.jobs reads it)."""
+    return _path(token)
+
+
+def is_pending(request, token):
+    return token in request.session.get(SESSION_KEY, {}) and _path(token).exists()
+
+
+def _as_job(token):
+    """Whether the file is big enough to be checked and imported as a background job."""
+    try:
+        rows = importer.count_rows(_path(token))
+    except importer.ImportRefused:
+        return False  # refused in the request, with the importer's own message
+    return rows > settings.RESULTS_IMPORT_INLINE_ROWS
+
+
+def _start_job(request, token, filename, dry_run):
+    """Run the check or the import as a job (queued with REDIS_URL, else now) and show its
+    page, which ends with the same preview or result as this page."""
+    job = jobs.run(
+        JobKind.RESULTS_IMPORT, request.user, token=token, filename=filename, dry_run=dry_run
+    )
+    return redirect("jobs:detail", job.pk)
+
+
 def _context(result=None, **extra):
     context = {
-        "max_mb": importer.MAX_FILE_BYTES // (1024 * 1024),
+        # The portal's upload cap applies first (portal.uploads), then the importer's own.
+        "max_mb": min(importer.MAX_FILE_BYTES, uploads.max_bytes()) // (1024 * 1024),
         "max_rows": importer.MAX_ROWS,
         "columns": [
             (column, column in importer.OPTIONAL_COLUMNS, importer.COLUMNS[column][:2])
@@ -85,9 +121,12 @@ def _context(result=None, **extra):
                 for model, counts in result.count_rows()
             ],
             errors=result.errors[:ERRORS_SHOWN],
-            errors_hidden=max(len(result.errors) - ERRORS_SHOWN, 0),
-            error_rows=len({error.row for error in result.errors if error.row}),
+            # A job's stored result keeps only the first errors, and their count.
+            error_count=getattr(result, "error_count", len(result.errors)),
+            error_rows=getattr(result, "error_rows", None)
+            or len({error.row for error in result.errors if error.row}),
         )
+        context["errors_hidden"] = max(context["error_count"] - ERRORS_SHOWN, 0)
     context.update(extra)
     return context
 
@@ -122,7 +161,17 @@ def _preview(request):
                 }
             ],
         )
+    try:
+        # Type, zip and XML bombs, under the file's own name; formulas: the importer's check.
+        uploads.check_upload(upload, kinds=(uploads.XLSX,), formulas=False)
+    except uploads.UploadRefused as refusal:
+        return _refused(request, refusal.messages)
     token = _save(upload)
+    if _as_job(token):
+        pending = request.session.get(SESSION_KEY, {})
+        pending[token] = upload.name
+        request.session[SESSION_KEY] = pending
+        return _start_job(request, token, upload.name, dry_run=True)
     try:
         result = importer.import_results(_path(token), user=request.user, dry_run=True)
     except importer.ImportRefused as refusal:
@@ -155,6 +204,10 @@ def _confirm(request):
             [_("This preview has expired or was already imported. Upload the file again.")],
         )
     filename = pending[token]
+    if _as_job(token):
+        # The token is used up now; the file stays until the job has imported it.
+        _forget(request, token)
+        return _start_job(request, token, filename, dry_run=False)
     try:
         result = importer.import_results(_path(token), user=request.user)
     except importer.ImportRefused as refusal:

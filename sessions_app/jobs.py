@@ -1,0 +1,117 @@
+"""The results import as a background job (jobs.tasks.TASKS), and its page once it has finished:
+the same preview, result or errors as the import page shows for a file checked in the request."""
+
+from django.apps import apps
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from jobs.choices import JobStatus
+from jobs.services import JobFailed
+
+from . import importer, services
+
+# The errors kept with a job, as many as the import page shows.
+ERRORS_KEPT = 1000
+
+
+def result_document(result):
+    """An ImportResult as JSON for the Job row: counts, and the first errors."""
+    return {
+        "rows": result.rows,
+        "dry_run": result.dry_run,
+        "written": result.written,
+        "forbidden": result.forbidden,
+        "error_count": len(result.errors),
+        "error_rows": len({error.row for error in result.errors if error.row}),
+        "errors": [
+            [error.row, error.column, error.message, error.forbidden]
+            for error in result.errors[:ERRORS_KEPT]
+        ],
+        "counts": [
+            [model._meta.label_lower, counts.created, counts.updated, counts.unchanged]
+            for model, counts in result.count_rows()
+        ],
+    }
+
+
+class StoredResult:
+    """What a job kept of an ImportResult, read back with the attributes the templates use."""
+
+    def __init__(self, document):
+        self.rows = document["rows"]
+        self.dry_run = document["dry_run"]
+        self.written = document["written"]
+        self.forbidden = document["forbidden"]
+        self.error_count = document["error_count"]
+        self.error_rows = document["error_rows"]
+        self.errors = [importer.RowError(*error) for error in document["errors"]]
+        self.counts = {
+            apps.get_model(label): services.WriteCounts(created, updated, unchanged)
+            for label, created, updated, unchanged in document["counts"]
+        }
+
+    @property
+    def ok(self):
+        return not self.error_count
+
+    def count_rows(self):
+        return [(model, self.counts[model]) for model in self.counts]
+
+
+def import_results(job, progress):
+    """Check (dry run) or import the uploaded file the job names; the file is deleted when the
+    job ends, unless a dry run found it correct: then it waits for the confirmation."""
+    from .views import imports
+
+    token, dry_run = job.params["token"], job.params.get("dry_run", False)
+    path = imports.upload_path(token)
+    keep = False
+    try:
+        if not path.exists():
+            message = _("This preview has expired or was already imported. Upload the file again.")
+            raise JobFailed(message, result={"refused": [message]})
+        try:
+            result = importer.import_results(
+                path, user=job.owner, dry_run=dry_run, progress=progress
+            )
+        except importer.ImportRefused as refusal:
+            raise JobFailed(" ".join(refusal.messages), {"refused": refusal.messages}) from None
+        document = result_document(result)
+        if not result.ok:
+            raise JobFailed(_("The file has errors: nothing was written."), document)
+        keep = dry_run
+        return document
+    finally:
+        if not keep:
+            path.unlink(missing_ok=True)
+
+
+def finished_page(request, job):
+    """The import page's preview, result or refusal, for a finished import job."""
+    from .views import imports
+
+    filename = job.params.get("filename", "")
+    document = job.result or {}
+    if "refused" in document or "rows" not in document:
+        refused = document.get("refused") or [job.error or _("The job failed.")]
+        return render(
+            request,
+            "sessions_app/import.html",
+            imports._context(refused=refused, job=job),
+            status=400,
+        )
+    result = StoredResult(document)
+    extra = {"filename": filename, "job": job}
+    if result.dry_run:
+        template = "sessions_app/import_preview.html"
+        token = job.params["token"]
+        if result.ok and job.status == JobStatus.DONE and imports.is_pending(request, token):
+            extra["token"] = token
+    else:
+        template = "sessions_app/import_result.html"
+    return render(
+        request,
+        template,
+        imports._context(result, **extra),
+        status=403 if result.forbidden else 200,
+    )
