@@ -3,7 +3,10 @@ absolute and quality achievement, for any scope, session and stage (before or af
 
 Every page, export, command, API and the council's resolution reads them from here. The counts
 are computed by one SQL query per call (conditional aggregation over a per-student step), so the
-cost does not grow with the number of students or groups in Python.
+cost does not grow with the number of students or groups in Python. The per-student step over the
+grades is stored, one row per student and session (sessions_app.StudentOutcome, kept current by
+the grade service through sessions_app.outcomes), so a report reads one row per student instead of
+every grade, and its cost does not grow with the years of history.
 
 The rules (DOMAIN.md; the README repeats them for the university's staff):
 - The contingent of a session is its main-stage admission rows, admitted or not, each with the
@@ -127,24 +130,14 @@ _SCOPES = {
     By.GROUP: ("g.id", "g.name", "f.kind DESC, f.name, g.name"),
 }
 
-# One row per student and assessment with the grade that counts at each stage: before АКЖ the
-# main attempt ("v_before"); after АКЖ the retake where there is one, else the main attempt
-# ("v_after"). Asked for "before" alone, the main attempts are read without grouping.
-_ATTEMPTS_BEFORE = """
-    SELECT gr.student_id, x.group_id, gr.value AS v_before
-    FROM sessions_app_grade gr
-    JOIN sessions_app_assessment x ON x.id = gr.assessment_id
-    WHERE x.session_id = %(session)s AND gr.attempt = 'main'
-"""
-_ATTEMPTS_BOTH = """
-    SELECT gr.student_id, x.group_id,
-           MAX(CASE WHEN gr.attempt = 'main' THEN gr.value END) AS v_before,
-           COALESCE(MAX(CASE WHEN gr.attempt = 'retake' THEN gr.value END),
-                    MAX(CASE WHEN gr.attempt = 'main' THEN gr.value END)) AS v_after
-    FROM sessions_app_grade gr
-    JOIN sessions_app_assessment x ON x.id = gr.assessment_id
-    WHERE x.session_id = %(session)s
-    GROUP BY gr.student_id, gr.assessment_id, x.group_id
+# The grades per student come from sessions_app.StudentOutcome, which the grade service keeps
+# current (sessions_app.outcomes holds the per-student step of the rules above): one row per
+# student of the session, not one per grade.
+_GRADES = """
+    SELECT t.student_id, t.group_id, t.ok_before, t.absent_before, t.low_before, t.high_before,
+           t.ok_after, t.absent_after, t.low_after, t.high_after
+    FROM sessions_app_studentoutcome t
+    WHERE t.session_id = %(session)s
 """
 
 _ADMITTED = {
@@ -152,13 +145,8 @@ _ADMITTED = {
     Stage.AFTER: "(a.admitted OR COALESCE(r.admitted, FALSE))",
 }
 
-# Per stage s: the student's grades (in "grades"), the student's outcome (in "outcome"), and the
-# scope's counts (in the final SELECT), in the order of _SQL_COUNTS.
-_GRADES = """
-           COUNT(CASE WHEN t.v_{s} IN ('5', '4', '3', 'pass') THEN 1 END) AS ok_{s},
-           COUNT(CASE WHEN t.v_{s} = 'absent' THEN 1 END) AS absent_{s},
-           MIN(CASE WHEN t.v_{s} IN ('5', '4', '3') THEN t.v_{s} END) AS low_{s},
-           MAX(CASE WHEN t.v_{s} IN ('5', '4', '3') THEN t.v_{s} END) AS high_{s}"""
+# Per stage s: the student's outcome (in "outcome") and the scope's counts (in the final SELECT),
+# in the order of _SQL_COUNTS.
 _OUTCOME = """
            CASE WHEN {admitted} THEN 1 ELSE 0 END AS admitted_{s},
            COALESCE(n.n, 0) - COALESCE(gs.ok_{s}, 0) AS owed_{s},
@@ -182,15 +170,10 @@ _COUNTS = """
        SUM(CASE WHEN o.admitted_{s} = 1 AND o.owed_{s} >= 3 THEN 1 ELSE 0 END),
        SUM(CASE WHEN o.admitted_{s} = 1 AND o.absent_{s} > 0 THEN 1 ELSE 0 END)"""
 
-# The grades per student first (one hash aggregate over the session's grades), then one row per
-# student of the contingent with what the categories need, then the scope's counts.
+# The grades per student (StudentOutcome), then one row per student of the contingent with what
+# the categories need, then the scope's counts.
 _QUERY = """
-WITH attempts AS ({attempts}),
-grades AS (
-    SELECT t.student_id, t.group_id,{grades}
-    FROM attempts t
-    GROUP BY t.student_id, t.group_id
-),
+WITH grades AS ({grades}),
 assessments AS (
     SELECT x.group_id, COUNT(*) AS n FROM sessions_app_assessment x
     WHERE x.session_id = %(session)s GROUP BY x.group_id
@@ -290,8 +273,7 @@ def _query(session, stages, by, form, faculty, group_ids, split_form):
         )
     stages = tuple(dict.fromkeys(stages))
     sql = _QUERY.format(
-        attempts=_ATTEMPTS_BEFORE if stages == (Stage.BEFORE,) else _ATTEMPTS_BOTH,
-        grades=",".join(_GRADES.format(s=s) for s in stages),
+        grades=_GRADES,
         form_key="p.form" if split_form else "NULL",
         key=key,
         label=label,

@@ -453,3 +453,41 @@ class AttestationEntry(models.Model):
                 errors["student"] = _("The student does not study in the attestation's program.")
         if errors:
             raise ValidationError(errors)
+
+
+class StudentOutcome(models.Model):
+    """What one student's grades in one exam session add up to, at each stage: the number of
+    assessments passed, of "absent", and the lowest and highest of the 5/4/3 grades — for the
+    grades of the group's assessments the student sat in that group.
+
+    The lowest and highest are NULL, not "", when no 5/4/3 grade counts: SQL's MIN and MAX of
+    nothing, which the reports test for.
+
+    Kept current by sessions_app.outcomes, which the grade service calls on every write, so that
+    the reports (reports.achievement) aggregate one row per student of a session instead of every
+    grade of it. Derived data: sessions_app.outcomes.computed() recomputes it from the grades.
+    """
+
+    session = models.ForeignKey(ExamSession, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, related_name="+")
+    ok_before = models.PositiveSmallIntegerField(default=0)
+    absent_before = models.PositiveSmallIntegerField(default=0)
+    low_before = models.CharField(max_length=1, null=True, blank=True)  # noqa: DJ001
+    high_before = models.CharField(max_length=1, null=True, blank=True)  # noqa: DJ001
+    ok_after = models.PositiveSmallIntegerField(default=0)
+    absent_after = models.PositiveSmallIntegerField(default=0)
+    low_after = models.CharField(max_length=1, null=True, blank=True)  # noqa: DJ001
+    high_after = models.CharField(max_length=1, null=True, blank=True)  # noqa: DJ001
+
+    class Meta:
+        verbose_name = _("student's session outcome")
+        verbose_name_plural = _("students' session outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "student", "group"], name="sessions_outcome_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.student_id} · {self.session_id}"

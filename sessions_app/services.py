@@ -18,7 +18,7 @@ from academics.choices import StudentStatus
 from academics.models import Student, StudyGroup
 from academics.querysets import can_edit, can_edit_grades
 
-from . import figures
+from . import figures, outcomes
 from .choices import (
     ALLOWED_VALUES,
     OWING_VALUES,
@@ -304,6 +304,7 @@ def record_grades(sheet, entries, user, version, source=ChangeSource.PAGE, reaso
         Grade.objects.filter(pk__in=cleared).delete()
     GradeChange.objects.bulk_create(audit)
     GradeSheet.objects.filter(pk=sheet.pk).update(version=sheet.version + 1, updated_at=now)
+    outcomes.refresh([assessment.session_id], [student_id for student_id, *_rest in changes])
     figures.changed([assessment.session_id])
     return len(audit)
 
@@ -705,6 +706,7 @@ def import_grades(entries, user, source=ChangeSource.IMPORT, reason="", today=No
     counts["grades"].updated = sum(len(pks) for pks in updated.values())
     counts["grades"].created = len(changes) - counts["grades"].updated
     if changes:
+        outcomes.refresh(session_ids)
         figures.changed(session_ids)
     return counts
 

@@ -182,9 +182,9 @@ def test_admission_needs_the_reason_kind(setup):
 
 # The queries of one save, whatever the group's size: the savepoint and its release, lock the
 # sheet, the user's permissions, roles and faculty (4, cached for the rest of a request), the
-# roster (admissions, grades), insert, update, audit, bump the version, bump the session's figures
-# version (sessions_app.figures).
-SAVE_QUERIES = 14
+# roster (admissions, grades), insert, update, audit, bump the version, the students' session
+# outcomes (delete, insert: sessions_app.outcomes), bump the session's figures version.
+SAVE_QUERIES = 16
 
 
 @pytest.mark.parametrize("size", [5, 40])

@@ -473,9 +473,10 @@ def test_retake_sheet_shows_the_main_grade(client, s):
 # Whatever the number of students: the session and the user (2), the user's permissions (2),
 # roles and faculty (2), the assessment, the sheet, the admissions kept up to date (2), then the
 # grade service (savepoint, lock the sheet, the roster (2), insert, update, audit, version,
-# release, the session's figures version; see test_services.SAVE_QUERIES), and the session's
-# renewed expiry for the idle timeout (savepoint, update, release: SESSION_SAVE_EVERY_REQUEST).
-SHEET_POST_QUERIES = 23
+# release, the students' outcomes (2), the session's figures version; see
+# test_services.SAVE_QUERIES), and the session's renewed expiry for the idle timeout (savepoint,
+# update, release: SESSION_SAVE_EVERY_REQUEST).
+SHEET_POST_QUERIES = 25
 
 
 @pytest.mark.parametrize("size", [5, 30])

@@ -1,0 +1,100 @@
+"""Each student's session outcome (StudentOutcome): what their grades add up to before and after
+АКЖ, kept current on every grade write so that the reports read one row per student.
+
+The rules are those of reports.achievement: before АКЖ a grade is the main attempt's; after АКЖ
+the retake's where there is one, else the main attempt's. Per student and group: how many
+assessments count as passed (5, 4, 3, pass), how many "absent", and the lowest and highest of the
+5/4/3 grades. What is owed depends on the group's assessments and on admission, which the reports
+join as they are: adding an assessment or changing an admission needs no refresh here.
+
+Written by sessions_app.services (record_grades: the sheet's students; import_grades: the
+sessions imported), the only writers of grades; an assessment with grades cannot be deleted.
+"""
+
+from django.db import connections, router, transaction
+
+_AGGREGATES = """
+    SELECT x.session_id, gr.student_id, x.group_id,
+           MAX(CASE WHEN gr.attempt = 'main' THEN gr.value END) AS v_before,
+           COALESCE(MAX(CASE WHEN gr.attempt = 'retake' THEN gr.value END),
+                    MAX(CASE WHEN gr.attempt = 'main' THEN gr.value END)) AS v_after
+    FROM sessions_app_grade gr
+    JOIN sessions_app_assessment x ON x.id = gr.assessment_id
+    WHERE x.session_id = %s{students}
+    GROUP BY x.session_id, gr.student_id, gr.assessment_id, x.group_id
+"""
+_STAGE = """
+           COUNT(CASE WHEN t.v_{s} IN ('5', '4', '3', 'pass') THEN 1 END),
+           COUNT(CASE WHEN t.v_{s} = 'absent' THEN 1 END),
+           MIN(CASE WHEN t.v_{s} IN ('5', '4', '3') THEN t.v_{s} END),
+           MAX(CASE WHEN t.v_{s} IN ('5', '4', '3') THEN t.v_{s} END)"""
+_SELECT = (
+    "SELECT t.session_id, t.student_id, t.group_id,"
+    + _STAGE.format(s="before")
+    + ","
+    + _STAGE.format(s="after")
+    + "\n    FROM ({attempts}) t GROUP BY t.session_id, t.student_id, t.group_id"
+)
+_COLUMNS = (
+    "session_id, student_id, group_id, ok_before, absent_before, low_before, high_before, "
+    "ok_after, absent_after, low_after, high_after"
+)
+# Below SQLite's 999 bound parameters per query.
+_CHUNK = 900
+
+
+def _connection():
+    from .models import StudentOutcome
+
+    return connections[router.db_for_write(StudentOutcome)]
+
+
+def _students_clause(student_ids):
+    if student_ids is None:
+        return "", []
+    return f" AND gr.student_id IN ({', '.join(['%s'] * len(student_ids))})", list(student_ids)
+
+
+def computed(session_id, student_ids=None):
+    """The outcome rows of the session (of those students), computed from the grades now: what
+    the table must hold. A list of tuples in the order of the table's columns."""
+    clause, params = _students_clause(student_ids)
+    sql = _SELECT.format(attempts=_AGGREGATES.format(students=clause))
+    with _connection().cursor() as cursor:
+        cursor.execute(sql + " ORDER BY t.student_id, t.group_id", [session_id, *params])
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+@transaction.atomic(savepoint=False)
+def refresh(session_ids, student_ids=None):
+    """Recompute the outcomes of `session_ids` — of every student, or of `student_ids` only: a
+    delete and an insert per session, inside the caller's transaction (no savepoint of its own)."""
+    student_ids = None if student_ids is None else sorted(set(student_ids))
+    chunks = (
+        [None]
+        if student_ids is None
+        else [student_ids[i : i + _CHUNK] for i in range(0, len(student_ids), _CHUNK)]
+    )
+    with _connection().cursor() as cursor:
+        for session_id in {getattr(s, "pk", s) for s in session_ids}:
+            for chunk in chunks:
+                delete = "DELETE FROM sessions_app_studentoutcome WHERE session_id = %s"
+                clause, params = _students_clause(chunk)
+                if chunk is not None:
+                    delete += clause.replace("gr.student_id", "student_id")
+                cursor.execute(delete, [session_id, *params])
+                attempts = _AGGREGATES.format(students=clause)
+                cursor.execute(
+                    f"INSERT INTO sessions_app_studentoutcome ({_COLUMNS}) "
+                    + _SELECT.format(attempts=attempts),
+                    [session_id, *params],
+                )
+
+
+def rebuild_all():
+    """Every session's outcomes from the grades (the migration that made the table)."""
+    with _connection().cursor() as cursor:
+        cursor.execute("SELECT id FROM sessions_app_examsession")
+        sessions = [row[0] for row in cursor.fetchall()]
+    refresh(sessions)
+
