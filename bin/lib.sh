@@ -84,3 +84,16 @@ ensure_postgres() {
     echo "error: cannot connect to PostgreSQL as user postgres on 127.0.0.1:5432" >&2; return 1
   }
 }
+
+redis_ready() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+
+# The background-job tests run against Redis on 127.0.0.1:6379, as CI has it.
+ensure_redis() {
+  redis_ready && return 0
+  command -v redis-server >/dev/null || apt_install redis-server
+  say "Starting Redis"
+  # Our own throwaway server: no disk, loopback only.
+  redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no --daemonize yes >/dev/null
+  for _ in $(seq 1 20); do redis_ready && break; sleep 0.5; done
+  if ! redis_ready; then echo "error: Redis did not start on 127.0.0.1:6379" >&2; return 1; fi
+}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -266,6 +267,7 @@ class Dashboard:
     charts: list = field(default_factory=list)
     load: object = None
     staff: object = None
+    as_of: object = None  # when the shown session's figures were computed
     expiring: list = field(default_factory=list)  # accreditation.expiry.DueItem
     surveys: list = field(default_factory=list)  # surveys.results.dashboard_shares
 
@@ -297,11 +299,15 @@ def build(params, scope_faculty_id=None):
     board.session = by_key.get((filters.year.start_year, filters.term))
     if board.session is not None:
         board.previous = by_key.get((filters.year.start_year - 1, filters.term))
-    figures = session_figures(sessions)
+    computed = {}
+    figures = session_figures(
+        sessions, max_age=settings.DASHBOARD_FIGURES_MAX_AGE, computed=computed
+    )
     faculty_id = filters.faculty.pk if filters.faculty else None
     form = filters.form
 
     if board.session is not None:
+        board.as_of = computed[board.session.pk]
         now_tables = figures[board.session.pk]
         before_tables = figures[board.previous.pk] if board.previous else None
         current = rates(now_tables, form, faculty_id)

@@ -3,9 +3,16 @@ students who owe subjects. The figures come from reports.dashboard and reports.a
 dean's office user sees their own faculty only, and another faculty's page answers 404.
 """
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -39,9 +46,32 @@ def _signed(value):
     return value if value is not None else ""
 
 
+def _body_key(request, scope_faculty_id):
+    """The cache key of the dashboard's content for this query, faculty scope and language."""
+    raw = f"{request.get_full_path()}|{scope_faculty_id}|{get_language()}"
+    return "dashboard-body:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 @can_view
 def dashboard_page(request):
-    board = dashboard.build(request.GET, user_faculty_id(request.user))
+    """The dashboard. Its content (no form that posts, nothing of the user's own) is cached for the
+    freshness window, DASHBOARD_FIGURES_MAX_AGE, as its figures may be that old anyway."""
+    scope = user_faculty_id(request.user)
+    max_age = settings.DASHBOARD_FIGURES_MAX_AGE
+    key = _body_key(request, scope) if max_age and "_export" not in request.GET else None
+    body = cache.get(key) if key else None
+    if body is None:
+        body = _dashboard_body(request, scope)
+        if not isinstance(body, str):
+            return body  # an export
+        if key:
+            cache.set(key, body, max_age)
+    return render(request, "reports/dashboard.html", {"body": mark_safe(body)})
+
+
+def _dashboard_body(request, scope):
+    """The dashboard's content as HTML, or the response of an Excel export it was asked for."""
+    board = dashboard.build(request.GET, scope)
     filters = board.filters
     faculty_rows = [
         {
@@ -81,9 +111,8 @@ def dashboard_page(request):
     exported = _export(request, [faculty_table, load_table], "dashboard")
     if exported is not None:
         return exported
-    return render(
-        request,
-        "reports/dashboard.html",
+    return render_to_string(
+        "reports/dashboard_body.html",
         {
             "board": board,
             "filters": filters,
@@ -95,6 +124,7 @@ def dashboard_page(request):
             "terms": dashboard.Term.choices,
             "forms": StudyForm.choices,
         },
+        request=request,
     )
 
 

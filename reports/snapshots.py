@@ -7,6 +7,8 @@ on every write that may change the figures); otherwise the session is computed a
 reports.achievement, the one definition, and stored.
 """
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from .achievement import COUNTS, By, Row, achievement_tables
@@ -31,26 +33,37 @@ def _load(data):
     return tables
 
 
-def session_figures(sessions):
+def session_figures(sessions, max_age=0, computed=None):
     """{session id: {(stage, form): [Row per faculty]}} for `sessions` (ExamSessions as loaded,
     with their figures_version). One query for the stored figures, plus one report query and one
     write for each session whose figures changed since they were stored.
 
     The version is the one read with the session, before its figures are computed: a write that
     lands meanwhile raises it, so what is stored then is computed again on the next request.
+
+    `max_age` (seconds) lets figures computed that recently stand although the session changed
+    since: while grades are being entered every second, the dashboard shows figures at most that
+    old, and says as of when, instead of computing the session again on every request. `computed`,
+    a dict when given, receives {session id: when its figures were computed}.
     """
     sessions = list(sessions)
+    computed = {} if computed is None else computed
     stored = {
         figures.session_id: figures
         for figures in SessionFigures.objects.filter(session__in=[s.pk for s in sessions])
     }
     result, fresh = {}, []
     now = timezone.now()
+    recent = now - timedelta(seconds=max_age)
     for session in sessions:
         figures = stored.get(session.pk)
-        if figures is not None and figures.version == session.figures_version:
+        if figures is not None and (
+            figures.version == session.figures_version or (max_age and figures.computed_at > recent)
+        ):
             result[session.pk] = _load(figures.rows)
+            computed[session.pk] = figures.computed_at
             continue
+        computed[session.pk] = now
         tables = achievement_tables(session, by=By.FACULTY)
         result[session.pk] = tables
         fresh.append(

@@ -9,6 +9,10 @@ join as they are: adding an assessment or changing an admission needs no refresh
 
 Written by sessions_app.services (record_grades: the sheet's students; import_grades: the
 sessions imported), the only writers of grades; an assessment with grades cannot be deleted.
+Two saves in one session refresh one after the other: the grade service locks the sheet with
+SELECT … FOR UPDATE over its assessment, group and session rows, held to the commit, so the second
+recomputes from the grades the first committed (READ COMMITTED) and none is lost
+(tests/sessions_app/test_outcomes.py interleaves two). On SQLite the writes are serial anyway.
 """
 
 from django.db import connections, router, transaction
@@ -97,4 +101,3 @@ def rebuild_all():
         cursor.execute("SELECT id FROM sessions_app_examsession")
         sessions = [row[0] for row in cursor.fetchall()]
     refresh(sessions)
-

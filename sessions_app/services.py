@@ -304,8 +304,10 @@ def record_grades(sheet, entries, user, version, source=ChangeSource.PAGE, reaso
         Grade.objects.filter(pk__in=cleared).delete()
     GradeChange.objects.bulk_create(audit)
     GradeSheet.objects.filter(pk=sheet.pk).update(version=sheet.version + 1, updated_at=now)
-    outcomes.refresh([assessment.session_id], [student_id for student_id, *_rest in changes])
+    # Saves in one session follow each other from _locked_sheet on (its FOR UPDATE also locks
+    # the session's row), so each refresh sees the grades the one before it committed.
     figures.changed([assessment.session_id])
+    outcomes.refresh([assessment.session_id], [student_id for student_id, *_rest in changes])
     return len(audit)
 
 
@@ -706,8 +708,8 @@ def import_grades(entries, user, source=ChangeSource.IMPORT, reason="", today=No
     counts["grades"].updated = sum(len(pks) for pks in updated.values())
     counts["grades"].created = len(changes) - counts["grades"].updated
     if changes:
-        outcomes.refresh(session_ids)
         figures.changed(session_ids)
+        outcomes.refresh(session_ids)
     return counts
 
 

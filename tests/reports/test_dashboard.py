@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.timezone import localtime
 
 from academics import roles
 from academics.choices import Funding, StudyForm
@@ -345,3 +346,35 @@ def test_the_dashboard_is_the_vice_rectors_home_page(history):
     assert rector.get("/").url == URL
     dean = client_for(factories.user(role=roles.DEAN_OFFICE, faculty=history["architecture"]))
     assert dean.get("/").status_code == 200
+
+
+def test_within_the_freshness_window_the_figures_shown_are_those_stored(history, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DASHBOARD_FIGURES_MAX_AGE = 60
+    session = history["session"]
+    first = dashboard.build({})
+    shown = first.tiles[3].value
+    student = history["students"]["H"]
+    exam = session.assessments.filter(group=history["group"]).order_by("pk").first()
+    sheet = services.open_sheet(exam, Attempt.RETAKE)
+    services.record_grades(sheet, {student.pk: "5"}, None, version=sheet.version)
+    now = university(session, Stage.AFTER).absolute_pct
+    assert now != shown
+    within = dashboard.build({})
+    assert within.tiles[3].value == shown and within.as_of == first.as_of
+    rector = client_for(factories.user(role=roles.VICE_RECTOR))
+    with CaptureQueriesContext(connection) as built:
+        page = rector.get(URL).content.decode()
+    assert localtime(first.as_of).strftime("%H:%M:%S") in page
+    # The content is cached for the window: the same page, without building the dashboard again.
+    with CaptureQueriesContext(connection) as queries:
+        again = rector.get(URL).content.decode()
+    main = slice(page.index("<main"), page.index("</main>"))
+    assert again[again.index("<main") : again.index("</main>")] == page[main]
+    assert len(queries) <= len(built) // 2  # the session, the user and its rights only
+
+    settings.DASHBOARD_FIGURES_MAX_AGE = 0
+    latest = dashboard.build({})
+    assert latest.tiles[3].value == now and latest.as_of > first.as_of

@@ -83,3 +83,59 @@ def test_an_import_keeps_the_outcomes(world):  # noqa: F811
     assert import_rows(build_history_rows(2022, 2)).ok
     session = ExamSession.objects.get(academic_year__start_year=2022, term=2)
     assert len(stored(session)) >= 12 and stored(session) == outcomes.computed(session.pk)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sheets_of_a_group_saved_at_once_keep_every_outcome(monkeypatch):
+    """Two dean's offices save two exams of one group at the same moment. The first has refreshed
+    its students' outcomes but not committed when the second saves: the second must wait for it
+    (the sheet lock also locks the session's row) and then count both exams, not fail or count
+    only its own."""
+    import threading
+
+    from django.db import connection
+
+    from sessions_app import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time: nothing to interleave")
+    session = factories.exam_session()
+    group = factories.group()
+    students = [factories.student(group=group) for _ in range(3)]
+    exams = [factories.assessment(session=session, group=group) for _ in range(2)]
+    services.ensure_admissions(session, group)
+
+    refreshed, release = threading.Event(), threading.Event()
+    original = outcomes.refresh
+
+    def refresh_then_wait(session_ids, student_ids=None):
+        original(session_ids, student_ids)
+        if threading.current_thread().name == "first":
+            refreshed.set()
+            release.wait(10)
+
+    monkeypatch.setattr(outcomes, "refresh", refresh_then_wait)
+    errors = []
+
+    def save(exam):
+        try:
+            sheet = services.open_sheet(exam, Attempt.MAIN)
+            services.record_grades(sheet, {s.pk: "5" for s in students}, None, sheet.version)
+        except Exception as error:  # noqa: BLE001 - reported by the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=save, args=(exams[0],), name="first")
+    second = threading.Thread(target=save, args=(exams[1],), name="second")
+    first.start()
+    assert refreshed.wait(10)
+    second.start()
+    second.join(1)  # it waits for the first's commit
+    assert second.is_alive()
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert errors == []
+    assert stored(session) == outcomes.computed(session.pk)
+    assert [row[3] for row in stored(session)] == [2, 2, 2]
