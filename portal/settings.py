@@ -112,8 +112,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "portal.wsgi.application"
 
 
-def _database():
-    url = env.str("DATABASE_URL", default="")
+def _database(variable="DATABASE_URL"):
+    url = env.str(variable, default="")
+    if not url and variable != "DATABASE_URL":
+        return None
     if not url:
         VAR_DIR.mkdir(exist_ok=True)
         url = f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
@@ -140,6 +142,14 @@ def _database():
 
 
 DATABASES = {"default": _database()}
+# A read replica (PostgreSQL streaming replication, for a national deployment): the report and
+# dashboard pages read from it, everything that writes and every other page use the primary
+# (portal/routers.py). In tests it mirrors the default database.
+_replica = _database("DATABASE_REPLICA_URL")
+if _replica is not None:
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["portal.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Points (0–100) to grades, when a sheet is filled with points: the least points for each grade.

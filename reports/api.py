@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from academics.choices import StudyForm, Term
 from academics.models import AcademicYear
 from academics.querysets import user_faculty_id
+from portal.routers import reads_reports
 from sessions_app.models import ExamSession
 
 from .achievement import By, Stage, achievement, total
@@ -100,6 +101,7 @@ def _error(status, message, **extra):
 # The API answers for itself rather than redirecting to the login page: a script gets 401.
 @login_not_required
 @require_GET
+@reads_reports
 def achievement_view(request):
     """GET /api/reports/achievement/?year=2023-2024&term=2&stage=before[&form=day][&by=faculty]"""
     user = request.user

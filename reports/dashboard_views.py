@@ -19,6 +19,7 @@ from django_tables2 import RequestConfig
 from academics.choices import Level, StudyForm
 from academics.models import Faculty, Program, StudyGroup
 from academics.querysets import faculties_for, groups_for, user_faculty_id
+from portal.routers import reads_reports
 from sessions_app.choices import GradeValue, NotAdmittedReason
 
 from . import dashboard, tables
@@ -53,6 +54,7 @@ def _body_key(request, scope_faculty_id):
 
 
 @can_view
+@reads_reports
 def dashboard_page(request):
     """The dashboard. Its content (no form that posts, nothing of the user's own) is cached for the
     freshness window, DASHBOARD_FIGURES_MAX_AGE, as its figures may be that old anyway."""
@@ -165,6 +167,7 @@ def _scope_dict(row):
 
 
 @can_view
+@reads_reports
 def dashboard_faculty(request, faculty_id):
     faculty = get_object_or_404(faculties_for(request.user), pk=faculty_id)
     filters, session, stage = _drill_session(request)
@@ -228,6 +231,7 @@ def dashboard_faculty(request, faculty_id):
 
 
 @can_view
+@reads_reports
 def dashboard_group(request, group_id):
     group = get_object_or_404(
         groups_for(request.user).select_related("program__faculty"), pk=group_id

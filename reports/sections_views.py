@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from academics.models import AcademicYear
 from academics.querysets import chosen_year
+from portal.routers import reads_reports
 
 from .attestation import By, attestation
 from .load import teaching_load
@@ -14,6 +15,7 @@ from .structure import groups_by_level_form, programs_by_level_form
 
 # Every role reads the figures (academics.roles); a user with no role sees nothing.
 @permission_required("academics.view_teachingload", raise_exception=True)
+@reads_reports
 def sections(request):
     years = list(AcademicYear.objects.all())
     year = chosen_year(request, years)

@@ -16,6 +16,7 @@ from academics import roles
 from academics.choices import StudyForm
 from academics.models import AcademicYear, Faculty
 from academics.querysets import faculties_for, groups_for, user_faculty_id
+from portal.routers import reads_reports
 from sessions_app.models import Admission, ExamSession
 
 from . import exports
@@ -77,6 +78,7 @@ def _stage(request):
 
 
 @can_view
+@reads_reports
 def session_report(request):
     sessions = list(report_sessions())
     session, stage, stages = _choice(request, sessions)
@@ -100,6 +102,7 @@ def session_report(request):
 
 
 @can_view
+@reads_reports
 def session_report_xlsx(request):
     sessions = list(report_sessions())
     session, _stage_value, stages = _choice(request, sessions)
@@ -117,6 +120,7 @@ def session_report_xlsx(request):
 
 
 @can_view
+@reads_reports
 def session_report_faculty(request, session_id, faculty_id):
     session = get_object_or_404(ExamSession.objects.select_related("academic_year"), pk=session_id)
     faculty = get_object_or_404(faculties_for(request.user), pk=faculty_id)
@@ -148,6 +152,7 @@ def session_report_faculty(request, session_id, faculty_id):
 
 
 @can_view
+@reads_reports
 def session_report_group(request, session_id, group_id):
     session = get_object_or_404(ExamSession.objects.select_related("academic_year"), pk=session_id)
     group = get_object_or_404(
