@@ -78,9 +78,10 @@ EXAMS, CREDITS = 11, 4
 GROUP_SIZE = 25
 
 
-def generate_rows(n_rows, seed=2024):
-    """The rows of a winter session: groups of 25 students, 11 exams and 4 credits each, the
-    main attempt for every student and assessment, and АКЖ for those who owe."""
+def generate_rows(n_rows, seed=2024, academic_year="2023-2024", term=1, code_base=710100):
+    """The rows of a winter session (of `academic_year`, `term`): groups of 25 students, 11 exams
+    and 4 credits each, the main attempt for every student and assessment, and АКЖ for those who
+    owe. The 24 programs' codes count from `code_base` by 100."""
     rng = random.Random(seed)
     produced = 0
     student_no = 0
@@ -89,7 +90,7 @@ def generate_rows(n_rows, seed=2024):
         group_no += 1
         faculty = FACULTIES[group_no % len(FACULTIES)]
         program = group_no % 24
-        code = f"{710100 + program * 100}"
+        code = f"{code_base + program * 100}"
         form = "day" if program % 3 else "extramural"
         program_name = f"Программа {program + 1}"
         group = f"G{program + 1:02d}-{group_no:04d}-23"
@@ -98,7 +99,7 @@ def generate_rows(n_rows, seed=2024):
             (s, "credit") for s in subjects[EXAMS:]
         ]
         base = [
-            "2023-2024", 1, faculty, code, program_name, "bachelor", form, group,
+            academic_year, term, faculty, code, program_name, "bachelor", form, group,
         ]  # fmt: skip
         for _ in range(GROUP_SIZE):
             student_no += 1
@@ -136,13 +137,15 @@ def generate_rows(n_rows, seed=2024):
                     return
 
 
-def write_workbook(path, n_rows):
+def write_workbook(path, n_rows, academic_year="2023-2024", term=1, code_base=710100):
+    """The workbook of generate_rows() at `path` (bench/scale.py writes one per session)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("results")
     sheet.append(HEADERS)
-    for row in generate_rows(n_rows):
+    rows = generate_rows(n_rows, academic_year=academic_year, term=term, code_base=code_base)
+    for row in rows:
         sheet.append(row)
     book.save(path)
 

@@ -2,8 +2,9 @@
 and a trend, and so that the benchmarks can measure a university with years of history.
 
 Each earlier session holds the demo students (in groups of that academic year, named as now), five
-assessments each, with categories drawn around the summer 2023-2024 session's shares and drifting a
-little with the years; those who owe retake at АКЖ. The rows go through the results import, as a
+assessments each (or ten, fifteen…: `assessments`, `seed_demo --assessments`), with categories drawn
+around the summer 2023-2024 session's shares and drifting a little with the years; those who owe
+retake at АКЖ. The rows go through the results import, as a
 university's files would, so every figure is computed from grades, as for the demo session itself.
 """
 
@@ -17,6 +18,8 @@ from .demo import EXAMS_PER_GROUP, TERM, _student_rows
 # The shares of the categories in the demo session (both forms): not admitted with a valid
 # reason, without one, excellent, excellent and good, mixed, satisfactory; the rest owe.
 SHARES = (0.049, 0.196, 0.028, 0.391, 0.147, 0.001)
+# Assessments per student in each earlier session: four exams and a credit, as in the demo one.
+ASSESSMENTS = EXAMS_PER_GROUP + 1
 
 
 def history_sessions(years):
@@ -26,8 +29,13 @@ def history_sessions(years):
     return sorted(s for s in sessions if s < (START_YEAR, TERM))
 
 
-def build_history_rows(start_year, term, students=None, pool=None):
-    """The results workbook rows of the session (start_year, term)."""
+def build_history_rows(start_year, term, students=None, pool=None, assessments=ASSESSMENTS):
+    """The results workbook rows of the session (start_year, term): `assessments` per student, a
+    multiple of five (each five: four exams and a credit; the default, five, as the demo session).
+    """
+    blocks, rest = divmod(assessments, EXAMS_PER_GROUP + 1)
+    if blocks < 1 or rest:
+        raise ValueError(f"assessments must be a multiple of {EXAMS_PER_GROUP + 1}")
     if pool is None:
         pool = list(Discipline.objects.order_by("name").values_list("name", flat=True))
     if students is None:
@@ -42,11 +50,15 @@ def build_history_rows(start_year, term, students=None, pool=None):
     for student in students:
         group = student.group
         program = group.program
-        picked = random.Random(f"{group.name}-{start_year}-{term}").sample(
-            pool, EXAMS_PER_GROUP + 1
-        )
-        assessments = [(d, "exam") for d in picked[:EXAMS_PER_GROUP]]
-        assessments.append((picked[EXAMS_PER_GROUP], "credit"))
+        picked = random.Random(f"{group.name}-{start_year}-{term}").sample(pool, assessments)
+        # Blocks of four exams and a credit, as _student_rows builds one student's rows.
+        per_block = [
+            [(d, "exam") for d in block[:EXAMS_PER_GROUP]] + [(block[EXAMS_PER_GROUP], "credit")]
+            for block in (
+                picked[i : i + EXAMS_PER_GROUP + 1]
+                for i in range(0, assessments, EXAMS_PER_GROUP + 1)
+            )
+        ]
         base = {
             "academic_year": f"{start_year}-{start_year + 1}",
             "term": term,
@@ -79,17 +91,29 @@ def build_history_rows(start_year, term, students=None, pool=None):
                 kind, detail = name, extra
                 break
             draw -= share
-        srng = random.Random(f"osh-demo-history-{student.record_book}-{start_year}-{term}")
-        rows += _student_rows(base, assessments, kind, detail, srng)
+        seed = f"osh-demo-history-{student.record_book}-{start_year}-{term}"
+        for block, block_assessments in enumerate(per_block):
+            # One category for the student over every block: the blocks after the first pass
+            # (a student who owes owes in the first block only), and one not admitted is so in
+            # each, with the same draw of admission to АКЖ.
+            block_kind, block_detail, block_seed = kind, detail, seed
+            if block and kind != "not_admitted":
+                block_seed = f"{seed}-{block}"
+                if kind == "owing":
+                    block_kind, block_detail = "mixed", 0
+            rows += _student_rows(
+                base, block_assessments, block_kind, block_detail, random.Random(block_seed)
+            )
     return [
         {key: value if isinstance(value, int) else str(value) for key, value in row.items()}
         for row in rows
     ]
 
 
-def seed_history(years):
-    """Load the sessions of history_sessions(years) through the results import; a second run
-    changes nothing. Returns the number of sessions loaded."""
+def seed_history(years, assessments=ASSESSMENTS):
+    """Load the sessions of history_sessions(years) through the results import, `assessments`
+    per student (see build_history_rows); a second run changes nothing. Returns the number of
+    sessions loaded."""
     from .importer import import_rows
 
     sessions = history_sessions(years)
@@ -100,7 +124,7 @@ def seed_history(years):
         .order_by("record_book")
     )
     for start_year, term in sessions:
-        result = import_rows(build_history_rows(start_year, term, students, pool))
+        result = import_rows(build_history_rows(start_year, term, students, pool, assessments))
         if not result.ok:
             raise RuntimeError("; ".join(str(error) for error in result.errors[:10]))
     return len(sessions)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from academics.demo import START_YEAR, seed_demo
 from accreditation.demo import seed_accreditation_demo
 from sessions_app.demo import seed_session_demo
-from sessions_app.history_demo import seed_history
+from sessions_app.history_demo import ASSESSMENTS, seed_history
 from surveys.demo import seed_survey_demo
 
 
@@ -36,13 +36,20 @@ class Command(BaseCommand):
             "(two sessions a year, each with about 50 000 grades); 1 for the demo session "
             "alone. Default 2: the same session a year earlier to compare with.",
         )
+        parser.add_argument(
+            "--assessments",
+            type=int,
+            default=ASSESSMENTS,
+            help="Assessments per student in the earlier sessions, a multiple of 5 (four exams "
+            f"and a credit each). Default {ASSESSMENTS}, as in the demo session.",
+        )
 
     def handle(self, *args, **options):
         started = time.monotonic()
         counts, history = seed_demo(), 0
         counts = [*counts, *seed_accreditation_demo()]
         if not options["no_session"]:
-            history = seed_history(max(options["history_years"], 1))
+            history = seed_history(max(options["history_years"], 1), options["assessments"])
             result = seed_session_demo()
             seed_survey_demo()
             counts = list(counts) + [
