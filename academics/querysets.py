@@ -56,13 +56,18 @@ def can_edit_grades(user, faculty_id):
 def chosen_year(request, years):
     """The academic year a page asks for (?year=2023 or ?year=2023-2024) among `years`, else the
     first of them (the latest); a year that names none of them is a 404."""
+    value = request.GET.get("year", "").strip()
+    if not value:
+        return years[0] if years else None
+    return year_named(value, years)
+
+
+def year_named(value, years):
+    """The one of `years` that `value` ("2023" or "2023-2024") names; anything else is a 404."""
     from django.http import Http404
 
     from .models import AcademicYear
 
-    value = request.GET.get("year", "").strip()
-    if not value:
-        return years[0] if years else None
     try:
         start_year = int(value) if value.isdigit() else AcademicYear.parse_name(value)
     except ValueError:

@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +35,13 @@ OUT = ROOT / "var" / "bench"
 BUDGET_MS = 500
 sys.path.insert(0, str(ROOT))
 
-from bench.report import measure  # noqa: E402
+from bench.common import (  # noqa: E402
+    django_setup,
+    fresh_database,
+    load_demo,
+    measure,
+    vice_rector_client,
+)
 
 
 def main():
@@ -47,37 +52,22 @@ def main():
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    django_setup()
     import django
-
-    django.setup()
     from django.conf import settings
-    from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from academics import roles
     from academics.models import Faculty, StudyGroup
     from sessions_app import figures
     from sessions_app.models import Admission, ExamSession, Grade
 
     settings.DEBUG = False
     setup_test_environment(debug=False)
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        started = time.perf_counter()
-        call_command("seed_demo", verbosity=0, history_years=args.years)
-        seed_seconds = time.perf_counter() - started
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-        rector = User.objects.create_user("bench-rector", password=None)
-        rector.groups.add(Group.objects.get(name=roles.VICE_RECTOR))
-        client = Client()
-        client.force_login(rector)
+    with fresh_database():
+        seed_seconds, _vacuum = load_demo(history_years=args.years)
+        client = vice_rector_client()
         current = ExamSession.objects.filter(admissions__isnull=False).distinct().first()
         faculty = Faculty.objects.order_by("pk").first()
         group = StudyGroup.objects.filter(
@@ -126,8 +116,6 @@ def main():
         }
         vendor = connection.vendor
         database = connection.settings_dict["NAME"]
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
     usual = results["dashboard, stored figures current"]["median_ms"]
     report = {

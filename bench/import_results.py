@@ -191,13 +191,13 @@ def main():
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
+
+    from bench.common import fresh_database
 
     # As in production: no query log kept in memory.
     settings.DEBUG = False
     floor_seconds, sheet_rows = read_floor(path)
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
+    with fresh_database():
         from sessions_app.management.commands import import_results
         from sessions_app.models import Admission, Grade, GradeChange, GradeSheet, Student
 
@@ -222,8 +222,6 @@ def main():
         unchanged = GradeChange.objects.count() == written["grade_changes"]
         vendor = connection.vendor
         database = connection.settings_dict["NAME"]
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
     report = {
         "rows": args.rows,

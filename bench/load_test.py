@@ -30,6 +30,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
+sys.path.insert(0, str(ROOT))
+
+from bench.common import django_setup, fresh_database, load_demo  # noqa: E402
+
 BUDGET_MS = 500
 PASSWORD = "load-test-" + secrets.token_urlsafe(12)
 
@@ -124,110 +128,99 @@ def main():
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
 
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     # One secret for this process and gunicorn: the sessions signed in here must be valid there.
     os.environ["DJANGO_SECRET_KEY"] = secret = secrets.token_urlsafe(50)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_setup()
     from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
 
     if connection.vendor != "postgresql":
         sys.exit("The load test runs on PostgreSQL: set DATABASE_URL (see the first lines).")
-    old_config = setup_databases(verbosity=0, interactive=False)
-    server = None
-    try:
-        started = time.perf_counter()
-        call_command("seed_demo", verbosity=0, history_years=args.history_years)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        accounts = _make_users(deans=args.users, rectors=args.users)
-        seed_seconds = time.perf_counter() - started
-        users_file = OUT / "load-users.json"
-        users_file.write_text(json.dumps(accounts))
-        settings_dict = connection.settings_dict
-        user, host = settings_dict["USER"] or "postgres", settings_dict["HOST"] or "127.0.0.1"
-        port, name = settings_dict["PORT"] or 5432, settings_dict["NAME"]
-        database_url = f"postgres://{user}@{host}:{port}/{name}"
-        connection.close()
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secret,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            # TLS ends at the reverse proxy in production; the loopback has none.
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_SECURE_COOKIES": "0",
-            "PORTAL_BEHIND_PROXY": "0",
-            "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-            "GUNICORN_WORKERS": str(args.workers),
-        }
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "portal.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{args.port}",
-                "--workers",
-                str(args.workers),
-                "--access-logfile",
-                "-" if os.environ.get("LOAD_ACCESS_LOG") else "/dev/null",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(OUT / "load-gunicorn.log", "w"),
-        )
-        host = f"http://127.0.0.1:{args.port}"
-        _wait_for(f"{host}/accounts/login/")
-        prefix = str(OUT / "load")
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(args.spawn_rate),
-                "--run-time",
-                f"{args.seconds}s",
-                "--stop-timeout",
-                "10",
-                "--host",
-                host,
-                "--csv",
-                prefix,
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env={**os.environ, "PORTAL_LOAD_USERS": str(users_file)},
-            check=False,
-            timeout=args.seconds + 120,
-        )
-        stats = _read_stats(prefix)
-    finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-        teardown_databases(old_config, verbosity=0)
+    with fresh_database():
+        server = None
+        try:
+            seed_seconds, _vacuum = load_demo(history_years=args.history_years)
+            accounts = _make_users(deans=args.users, rectors=args.users)
+            users_file = OUT / "load-users.json"
+            users_file.write_text(json.dumps(accounts))
+            settings_dict = connection.settings_dict
+            user, host = settings_dict["USER"] or "postgres", settings_dict["HOST"] or "127.0.0.1"
+            port, name = settings_dict["PORT"] or 5432, settings_dict["NAME"]
+            database_url = f"postgres://{user}@{host}:{port}/{name}"
+            connection.close()
+            env = {
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": secret,
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+                # TLS ends at the reverse proxy in production; the loopback has none.
+                "DJANGO_SECURE_SSL_REDIRECT": "0",
+                "DJANGO_SECURE_COOKIES": "0",
+                "PORTAL_BEHIND_PROXY": "0",
+                "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+                "GUNICORN_WORKERS": str(args.workers),
+            }
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+            )
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "portal.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{args.port}",
+                    "--workers",
+                    str(args.workers),
+                    "--access-logfile",
+                    "-" if os.environ.get("LOAD_ACCESS_LOG") else "/dev/null",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=open(OUT / "load-gunicorn.log", "w"),
+            )
+            host = f"http://127.0.0.1:{args.port}"
+            _wait_for(f"{host}/accounts/login/")
+            prefix = str(OUT / "load")
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(ROOT / "bench" / "locustfile.py"),
+                    "--headless",
+                    "--users",
+                    str(args.users),
+                    "--spawn-rate",
+                    str(args.spawn_rate),
+                    "--run-time",
+                    f"{args.seconds}s",
+                    "--stop-timeout",
+                    "10",
+                    "--host",
+                    host,
+                    "--csv",
+                    prefix,
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env={**os.environ, "PORTAL_LOAD_USERS": str(users_file)},
+                check=False,
+                timeout=args.seconds + 120,
+            )
+            stats = _read_stats(prefix)
+        finally:
+            if server is not None:
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
 
     total = stats.pop("Aggregated")
     report = {

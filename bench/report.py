@@ -26,36 +26,21 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "var" / "bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    OUT,
+    django_setup,
+    fresh_database,
+    load_demo,
+    measure,
+    vice_rector_client,
+)
+
 BUDGET_MS = 300
-
-
-def measure(function, runs):
-    """(median ms, min ms, max ms, queries of the last run) of `function()` over `runs` runs,
-    after one warm-up run."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    function()
-    times = []
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            function()
-            times.append((time.perf_counter() - started) * 1000)
-    return {
-        "median_ms": round(statistics.median(times), 1),
-        "min_ms": round(min(times), 1),
-        "max_ms": round(max(times), 1),
-        "queries": len(queries),
-        "sql": [q["sql"] for q in queries.captured_queries],
-    }
 
 
 def main():
@@ -66,20 +51,13 @@ def main():
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
 
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    django_setup()
     import django
-
-    django.setup()
     from django.conf import settings
-    from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from academics import roles
     from academics.choices import StudyForm
     from reports.achievement import Stage, achievement
     from sessions_app.models import Admission, ExamSession, Grade
@@ -87,20 +65,10 @@ def main():
     # As in production: no query log kept in memory, templates cached.
     settings.DEBUG = False
     setup_test_environment(debug=False)
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        started = time.perf_counter()
-        call_command("seed_demo", verbosity=0)
-        seed_seconds = time.perf_counter() - started
-        if connection.vendor == "postgresql":
-            # As autovacuum leaves a table that has settled: statistics and hint bits in place.
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-        rector = User.objects.create_user("bench-rector", password=None)
-        rector.groups.add(Group.objects.get(name=roles.VICE_RECTOR))
+    with fresh_database():
+        seed_seconds, _vacuum = load_demo()
         session = ExamSession.objects.filter(admissions__isnull=False).distinct().first()
-        client = Client()
-        client.force_login(rector)
+        client = vice_rector_client()
         page_url = reverse("reports:session_report")
         export_url = reverse("reports:session_report_xlsx")
         api_url = reverse("api:achievement")
@@ -154,8 +122,6 @@ def main():
         }
         vendor = connection.vendor
         database = connection.settings_dict["NAME"]
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
     page_ms = results["page GET /reports/session/"]["median_ms"]
     report = {

@@ -65,6 +65,12 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 sys.path.insert(0, str(ROOT))
 
+from bench.common import (  # noqa: E402
+    django_setup,
+    fresh_database,
+    load_demo,
+    vice_rector_client,
+)
 from bench.import_results import GENERATOR_VERSION, write_workbook  # noqa: E402
 
 TARGETS = {
@@ -304,20 +310,7 @@ def _data():
 
 
 def _seed(years, assessments):
-    from django.core.management import call_command
-    from django.db import connection
-
-    started = time.perf_counter()
-    call_command("seed_demo", verbosity=0, history_years=years, assessments=assessments)
-    seed_seconds = time.perf_counter() - started
-    if connection.vendor == "postgresql":
-        # As autovacuum leaves a table that has settled: statistics and hint bits in place.
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        vacuum_seconds = time.perf_counter() - started
-    else:
-        vacuum_seconds = None
+    seed_seconds, vacuum_seconds = load_demo(history_years=years, assessments=assessments)
     return round(seed_seconds, 1), vacuum_seconds and round(vacuum_seconds, 1)
 
 
@@ -580,17 +573,11 @@ def main():
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     total_started = time.perf_counter()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    django_setup()
     import django
-
-    django.setup()
     from django.conf import settings
-    from django.contrib.auth.models import Group, User
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_databases, teardown_databases
 
-    from academics import roles
     from academics.demo import START_YEAR
     from sessions_app.models import ExamSession
 
@@ -608,14 +595,10 @@ def main():
     if vendor != "postgresql":
         notes.append(f"{vendor}: no VACUUM ANALYZE; not the machine's production database")
     for years in series:
-        old_config = setup_databases(verbosity=0, interactive=False)
-        try:
+        with fresh_database():
             seed_seconds, vacuum_seconds = _seed(years, args.assessments)
             database = connection.settings_dict["NAME"]
-            rector = User.objects.create_user("bench-rector", password=None)
-            rector.groups.add(Group.objects.get(name=roles.VICE_RECTOR))
-            client = Client()
-            client.force_login(rector)
+            client = vice_rector_client()
             session = ExamSession.objects.filter(admissions__isnull=False).distinct().first()
             counts = _data()
             report, same = _report(session, client, args.runs)
@@ -635,8 +618,6 @@ def main():
                 data = {**counts, "session": str(session), "seed_seconds": seed_seconds}
                 results = dict(report)
                 results.update(_full(session, client, args.runs, args.rows, START_YEAR + 1, notes))
-        finally:
-            teardown_databases(old_config, verbosity=0)
 
     checks = _targets(results)
     report = {

@@ -56,14 +56,19 @@ class DoctypeFound(ValueError):
     """A sheet's XML declares a document type: never in a spreadsheet, the start of an XML bomb."""
 
 
-class UploadRefused(Exception):
-    """The file is refused whole; `messages` say why, each naming the file."""
+class Refused(Exception):
+    """A file refused whole; `messages` (one or several) say why. The base of every importer's
+    refusal, so that each shows its messages the same way."""
 
     def __init__(self, messages):
         if isinstance(messages, str):
             messages = [messages]
         self.messages = [str(message) for message in messages]
         super().__init__(" ".join(self.messages))
+
+
+class UploadRefused(Refused):
+    """The upload is refused before any reader opens it; each message names the file."""
 
 
 def max_bytes():

@@ -81,19 +81,32 @@ def percent(part, whole):
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-@dataclass
-class Row:
-    """The figures of one scope. `key` identifies it (a faculty id, a program id, a form...)."""
-
-    scope: str
-    key: object = None
-    counts: dict = field(default_factory=dict)
+class CountsByName:
+    """Each count of `self.counts` read as an attribute too: row.passed for row.counts["passed"]."""
 
     def __getattr__(self, name):
         counts = self.__dict__.get("counts", {})
         if name in counts:
             return counts[name]
         raise AttributeError(name)
+
+
+@dataclass
+class Row(CountsByName):
+    """The figures of one scope. `key` identifies it (a faculty id, a program id, a form...)."""
+
+    scope: str
+    key: object = None
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def owing(self):
+        """The admitted who have not passed: they owe at least one assessment."""
+        return self.counts["admitted"] - self.counts["passed"]
+
+    @property
+    def not_admitted(self):
+        return self.counts["contingent"] - self.counts["admitted"]
 
     @property
     def absolute_pct(self):
@@ -201,24 +214,8 @@ FROM counted o
 {grouping}
 """
 
-_SQL_COUNTS = (
-    "contingent",
-    "budget",
-    "contract",
-    "foreign",
-    "admitted",
-    "not_admitted_valid",
-    "not_admitted_invalid",
-    "excellent",
-    "good",
-    "mixed",
-    "satisfactory",
-    "passed",
-    "owing_1",
-    "owing_2",
-    "owing_3_plus",
-    "no_show",
-)
+# The counts the query returns: all but not_passed, which is contingent − passed.
+_SQL_COUNTS = tuple(name for name in COUNTS if name != "not_passed")
 
 
 def achievement(session, stage, by=By.FACULTY, form=None, faculty=None, group_ids=None):

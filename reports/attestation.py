@@ -19,7 +19,7 @@ from academics.choices import StudyForm
 from sessions_app.choices import AttestationKind
 from sessions_app.models import AttestationEntry
 
-from .achievement import percent
+from .achievement import CountsByName, percent
 
 
 class By:
@@ -71,19 +71,13 @@ _AGGREGATES = {
 
 
 @dataclass
-class AttestationRow:
+class AttestationRow(CountsByName):
     """The figures of one kind of attestation in one scope (a form, a faculty, a program)."""
 
     kind: str
     scope: str = ""
     key: object = None
     counts: dict = field(default_factory=dict)
-
-    def __getattr__(self, name):
-        counts = self.__dict__.get("counts", {})
-        if name in counts:
-            return counts[name]
-        raise AttributeError(name)
 
     @property
     def kind_label(self):

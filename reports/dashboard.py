@@ -21,8 +21,8 @@ from django.utils.translation import pgettext_lazy
 
 from academics.choices import StudyForm, Term
 from academics.models import AcademicYear, Faculty
+from academics.querysets import year_named
 from accreditation.expiry import due
-from sessions_app.models import Admission, ExamSession
 from surveys.results import dashboard_shares
 
 from .achievement import Stage, total
@@ -69,10 +69,7 @@ def parse_filters(params, years, faculties, scope_faculty_id, default_session):
     filters = Filters()
     year = params.get("year", "").strip()
     if year:
-        start = _int(year.split("-")[0], "year")
-        filters.year = next((y for y in years if y.start_year == start), None)
-        if filters.year is None:
-            raise Http404("unknown academic year")
+        filters.year = year_named(year, years)
     elif default_session is not None:
         filters.year = default_session.academic_year
     term = params.get("term", "").strip()
@@ -247,11 +244,7 @@ CATEGORIES = (
 
 
 def _category_counts(row):
-    owing = row.admitted - row.passed
-    return [row.counts[name] for name, _label in CATEGORIES] + [
-        owing,
-        row.contingent - row.admitted,
-    ]
+    return [row.counts[name] for name, _label in CATEGORIES] + [row.owing, row.not_admitted]
 
 
 @dataclass
@@ -266,6 +259,7 @@ class Dashboard:
     faculty_rows: list = field(default_factory=list)  # [(Faculty, Rates, previous Rates|None)]
     charts: list = field(default_factory=list)
     load: object = None
+    load_rows: list = field(default_factory=list)  # reports.load.LoadRow of the shown departments
     staff: object = None
     as_of: object = None  # when the shown session's figures were computed
     expiring: list = field(default_factory=list)  # accreditation.expiry.DueItem
@@ -274,12 +268,17 @@ class Dashboard:
 
 def sessions_with_figures():
     """Every exam session that has a contingent, oldest first, with its figures version."""
-    from django.db.models import Exists, OuterRef
+    from .views import report_sessions
 
     return list(
-        ExamSession.objects.select_related("academic_year")
-        .filter(Exists(Admission.objects.filter(session=OuterRef("pk"), stage="main")))
-        .order_by("academic_year__start_year", "term")
+        report_sessions().filter(has_data=True).order_by("academic_year__start_year", "term")
+    )
+
+
+def session_for(sessions, start_year, term):
+    """The one of `sessions` of that academic year and term, or None."""
+    return next(
+        (s for s in sessions if (s.academic_year.start_year, s.term) == (start_year, term)), None
     )
 
 
@@ -295,10 +294,9 @@ def build(params, scope_faculty_id=None):
     board = Dashboard(filters, years, faculties, sessions=sessions)
     if filters.year is None:
         return board
-    by_key = {(s.academic_year.start_year, s.term): s for s in sessions}
-    board.session = by_key.get((filters.year.start_year, filters.term))
+    board.session = session_for(sessions, filters.year.start_year, filters.term)
     if board.session is not None:
-        board.previous = by_key.get((filters.year.start_year - 1, filters.term))
+        board.previous = session_for(sessions, filters.year.start_year - 1, filters.term)
     computed = {}
     figures = session_figures(
         sessions, max_age=settings.DASHBOARD_FIGURES_MAX_AGE, computed=computed
@@ -328,7 +326,8 @@ def build(params, scope_faculty_id=None):
     board.charts.append(_trend_chart(sessions, figures, form, faculty_id))
     board.load = teaching_load(filters.year)
     board.staff = staff_by_faculty()
-    board.charts.append(_load_chart(board.load, filters.faculty))
+    board.load_rows = _department_loads(board.load, filters.faculty)
+    board.charts.append(_load_chart(board.load_rows))
     board.charts.append(_staff_chart(board.staff, faculties, faculty_id))
     board.expiring = due(within_months=12)
     board.surveys = dashboard_shares(filters.year, filters.term)
@@ -411,12 +410,15 @@ def _trend_chart(sessions, figures, form, faculty_id):
     )
 
 
-def _load_chart(load, faculty):
-    rows = load.rows
-    if faculty is not None:
-        names = {faculty.short_name or faculty.name}
-        rows = [row for row in rows if row.faculty in names]
-    marks = ["over" if r.difference > 0 else "under" if r.difference < 0 else "" for r in rows]
+def _department_loads(load, faculty):
+    """The departments' load rows, of `faculty` when one is chosen."""
+    if faculty is None:
+        return load.rows
+    return [row for row in load.rows if row.faculty == (faculty.short_name or faculty.name)]
+
+
+def _load_chart(rows):
+    marks = [row.mark for row in rows]
     return Chart(
         "load",
         _("Teaching load: planned and performed hours per department"),

@@ -24,7 +24,7 @@ from sessions_app.choices import GradeValue, NotAdmittedReason
 
 from . import dashboard, tables
 from .achievement import By, Stage, achievement, owing_students
-from .views import can_view
+from .views import can_view, stage_asked
 
 
 def _configure(request, table, prefix):
@@ -91,24 +91,19 @@ def _dashboard_body(request, scope):
         for faculty, current, previous in board.faculty_rows
     ]
     faculty_table = _configure(request, tables.FacultyRatesTable(faculty_rows), "f-")
-    load_rows = []
-    if board.load is not None:
-        chart = next(c for c in board.charts if c.id == "load")
-        shown = set(chart.labels)
-        load_rows = [
-            {
-                "department": row.scope,
-                "faculty": row.faculty,
-                "level": row.level_label,
-                "planned": row.planned,
-                "performed": row.performed,
-                "difference": row.difference,
-                "performed_pct": row.performed_pct,
-                "mark": "over" if row.difference > 0 else "under" if row.difference < 0 else "",
-            }
-            for row in board.load.rows
-            if f"{row.scope} ({row.level_label})" in shown
-        ]
+    load_rows = [
+        {
+            "department": row.scope,
+            "faculty": row.faculty,
+            "level": row.level_label,
+            "planned": row.planned,
+            "performed": row.performed,
+            "difference": row.difference,
+            "performed_pct": row.performed_pct,
+            "mark": row.mark,
+        }
+        for row in board.load_rows
+    ]
     load_table = _configure(request, tables.LoadTable(load_rows), "l-")
     exported = _export(request, [faculty_table, load_table], "dashboard")
     if exported is not None:
@@ -130,7 +125,7 @@ def _dashboard_body(request, scope):
     )
 
 
-def _drill_session(request, faculty_id=None):
+def _drill_session(request):
     """(filters, the session, the stage) of a drill-down page's query."""
     sessions = dashboard.sessions_with_figures()
     years = sorted({s.academic_year for s in sessions}, key=lambda y: -y.start_year)
@@ -138,21 +133,12 @@ def _drill_session(request, faculty_id=None):
     filters = dashboard.parse_filters(
         request.GET, years, faculties, None, sessions[-1] if sessions else None
     )
-    session = next(
-        (
-            s
-            for s in sessions
-            if filters.year
-            and (s.academic_year.start_year, s.term) == (filters.year.start_year, filters.term)
-        ),
-        None,
+    session = filters.year and dashboard.session_for(
+        sessions, filters.year.start_year, filters.term
     )
     if session is None:
         raise Http404("no exam session with figures")
-    stage = request.GET.get("stage") or Stage.BEFORE
-    if stage not in Stage.VALUES:
-        raise Http404("unknown stage")
-    return filters, session, stage
+    return filters, session, stage_asked(request)
 
 
 def _scope_dict(row):
@@ -160,7 +146,7 @@ def _scope_dict(row):
         "contingent": row.contingent,
         "admitted": row.admitted,
         "passed": row.passed,
-        "owing": row.admitted - row.passed,
+        "owing": row.owing,
         "absolute_pct": row.absolute_pct,
         "quality_pct": row.quality_pct,
     }

@@ -63,6 +63,11 @@ class LoadRow:
         return percent(self.performed, self.planned)
 
     @property
+    def mark(self):
+        """ "over" the plan, "under" it, or "" when exactly on it."""
+        return "over" if self.difference > 0 else "under" if self.difference < 0 else ""
+
+    @property
     def level_label(self):
         return LoadLevel(self.level).label if self.level else ""
 

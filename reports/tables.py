@@ -26,24 +26,21 @@ class PortalTable(tables.Table):
         empty_text = _("Nothing to show for these filters.")
 
 
-def pct_column(verbose_name):
-    return tables.Column(verbose_name=verbose_name, attrs={"td": {"class": "num"}})
-
-
-def count_column(verbose_name):
+def number_column(verbose_name):
+    """A count or a percentage: right-aligned, in tabular figures (table.data .num)."""
     return tables.Column(verbose_name=verbose_name, attrs={"td": {"class": "num"}})
 
 
 class FacultyRatesTable(PortalTable):
     export_name = "faculties"
     faculty = tables.Column(verbose_name=_("Faculty"), linkify=lambda record: record["url"])
-    contingent = count_column(_("Contingent"))
-    admitted_pct = pct_column(_("Admitted, %"))
-    absolute_before = pct_column(_("Absolute before АКЖ, %"))
-    absolute_after = pct_column(_("Absolute after АКЖ, %"))
-    quality_before = pct_column(_("Quality before АКЖ, %"))
-    quality_after = pct_column(_("Quality after АКЖ, %"))
-    absolute_after_change = pct_column(_("Absolute after АКЖ: change from a year earlier"))
+    contingent = number_column(_("Contingent"))
+    admitted_pct = number_column(_("Admitted, %"))
+    absolute_before = number_column(_("Absolute before АКЖ, %"))
+    absolute_after = number_column(_("Absolute after АКЖ, %"))
+    quality_before = number_column(_("Quality before АКЖ, %"))
+    quality_after = number_column(_("Quality after АКЖ, %"))
+    absolute_after_change = number_column(_("Absolute after АКЖ: change from a year earlier"))
 
     class Meta(PortalTable.Meta):
         pass
@@ -54,12 +51,12 @@ class ScopeRatesTable(PortalTable):
 
     name = tables.Column(verbose_name=_("Name"))
     form = tables.Column(verbose_name=_("Study form"))
-    contingent = count_column(_("Contingent"))
-    admitted = count_column(_("Admitted"))
-    passed = count_column(_("Passed"))
-    owing = count_column(_("Owe subjects"))
-    absolute_pct = pct_column(_("Absolute, %"))
-    quality_pct = pct_column(_("Quality, %"))
+    contingent = number_column(_("Contingent"))
+    admitted = number_column(_("Admitted"))
+    passed = number_column(_("Passed"))
+    owing = number_column(_("Owe subjects"))
+    absolute_pct = number_column(_("Absolute, %"))
+    quality_pct = number_column(_("Quality, %"))
 
     class Meta(PortalTable.Meta):
         pass
@@ -87,7 +84,7 @@ class OwingTable(PortalTable):
     student = tables.Column(verbose_name=_("Student"))
     record_book = tables.Column(verbose_name=_("Record-book number"))
     status = tables.Column(verbose_name=_("Status"))
-    owed_count = count_column(_("Subjects owed"))
+    owed_count = number_column(_("Subjects owed"))
     owed = tables.Column(verbose_name=_("Owed: subject (grade)"), orderable=False)
 
     class Meta(PortalTable.Meta):
@@ -99,10 +96,10 @@ class LoadTable(PortalTable):
     department = tables.Column(verbose_name=_("Department"))
     faculty = tables.Column(verbose_name=_("Faculty"))
     level = tables.Column(verbose_name=_("Level"))
-    planned = count_column(_("Planned hours"))
-    performed = count_column(_("Performed hours"))
-    difference = count_column(_("Difference"))
-    performed_pct = pct_column(_("Performed, %"))
+    planned = number_column(_("Planned hours"))
+    performed = number_column(_("Performed hours"))
+    difference = number_column(_("Difference"))
+    performed_pct = number_column(_("Performed, %"))
 
     class Meta(PortalTable.Meta):
         row_attrs = {"class": lambda record: record["mark"]}

@@ -70,7 +70,7 @@ def _scope(user):
     return faculty_id, Faculty.objects.filter(pk=faculty_id).first()
 
 
-def _stage(request):
+def stage_asked(request):
     stage = request.GET.get("stage") or Stage.BEFORE
     if stage not in Stage.VALUES:
         raise Http404("unknown stage")
@@ -124,7 +124,7 @@ def session_report_xlsx(request):
 def session_report_faculty(request, session_id, faculty_id):
     session = get_object_or_404(ExamSession.objects.select_related("academic_year"), pk=session_id)
     faculty = get_object_or_404(faculties_for(request.user), pk=faculty_id)
-    stage = _stage(request)
+    stage = stage_asked(request)
     form = request.GET.get("form", "")
     if form and form not in StudyForm.values:
         raise Http404("unknown study form")
@@ -158,7 +158,7 @@ def session_report_group(request, session_id, group_id):
     group = get_object_or_404(
         groups_for(request.user).select_related("program__faculty"), pk=group_id
     )
-    stage = _stage(request)
+    stage = stage_asked(request)
     return render(
         request,
         "reports/session_report_group.html",

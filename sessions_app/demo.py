@@ -85,27 +85,32 @@ def build_rows():
     rows = []
     for student in students:
         group = student.group
-        program = group.program
         exams, credit = _disciplines_for(rng, pool, group.name)
-        base = {
-            "academic_year": group.academic_year.name,
-            "term": TERM,
-            "faculty": program.faculty.name,
-            "program_code": program.code,
-            "program_name": program.name,
-            "level": program.level,
-            "form": program.form,
-            "group": group.name,
-            "student_id": student.record_book,
-            "student_name": student.full_name,
-            "funding": student.funding,
-        }
+        base = student_columns(student, group.academic_year.name, TERM)
         kind, detail = category[student.pk]
         srng = _rng(f"student-{student.record_book}")
         rows += _student_rows(
             base, [(d, "exam") for d in exams] + [(credit, "credit")], kind, detail, srng
         )
     return rows
+
+
+def student_columns(student, academic_year, term):
+    """The columns of a results row that say who and when: the same for each of its grades."""
+    group, program = student.group, student.group.program
+    return {
+        "academic_year": academic_year,
+        "term": term,
+        "faculty": program.faculty.name,
+        "program_code": program.code,
+        "program_name": program.name,
+        "level": program.level,
+        "form": program.form,
+        "group": group.name,
+        "student_id": student.record_book,
+        "student_name": student.full_name,
+        "funding": student.funding,
+    }
 
 
 def _student_rows(base, assessments, kind, detail, srng):

@@ -13,10 +13,11 @@ import random
 from academics.demo import START_YEAR
 from academics.models import Discipline, Student
 
-from .demo import EXAMS_PER_GROUP, TERM, _student_rows
+from .demo import EXAMS_PER_GROUP, TERM, _student_rows, student_columns
 
 # The shares of the categories in the demo session (both forms): not admitted with a valid
-# reason, without one, excellent, excellent and good, mixed, satisfactory; the rest owe.
+# reason, without one, excellent, excellent and good, mixed, satisfactory; the rest owe. They are
+# demo.TARGETS over its 11 977 students, as shares, so that they fit a world of any size.
 SHARES = (0.049, 0.196, 0.028, 0.391, 0.147, 0.001)
 # Assessments per student in each earlier session: four exams and a credit, as in the demo one.
 ASSESSMENTS = EXAMS_PER_GROUP + 1
@@ -49,7 +50,6 @@ def build_history_rows(start_year, term, students=None, pool=None, assessments=A
     rows = []
     for student in students:
         group = student.group
-        program = group.program
         picked = random.Random(f"{group.name}-{start_year}-{term}").sample(pool, assessments)
         # Blocks of four exams and a credit, as _student_rows builds one student's rows.
         per_block = [
@@ -59,19 +59,7 @@ def build_history_rows(start_year, term, students=None, pool=None, assessments=A
                 for i in range(0, assessments, EXAMS_PER_GROUP + 1)
             )
         ]
-        base = {
-            "academic_year": f"{start_year}-{start_year + 1}",
-            "term": term,
-            "faculty": program.faculty.name,
-            "program_code": program.code,
-            "program_name": program.name,
-            "level": program.level,
-            "form": program.form,
-            "group": group.name,
-            "student_id": student.record_book,
-            "student_name": student.full_name,
-            "funding": student.funding,
-        }
+        base = student_columns(student, f"{start_year}-{start_year + 1}", term)
         # Earlier years did a little worse: fewer in the passing categories, more owing.
         shares = [SHARES[0], SHARES[1]] + [share * (1 - 0.03 * age) for share in SHARES[2:]]
         draw, kind, detail = rng.random(), "owing", rng.choice((1, 1, 1, 2, 2, 3))

@@ -328,14 +328,8 @@ _IN_CHUNK = 900
 # Results
 
 
-class ImportRefused(Exception):
+class ImportRefused(uploads.Refused):
     """The file as a whole cannot be imported (not an .xlsx, too large, formulas, headers)."""
-
-    def __init__(self, messages):
-        if isinstance(messages, str):
-            messages = [messages]
-        self.messages = [str(message) for message in messages]
-        super().__init__(" ".join(self.messages))
 
 
 @dataclass(frozen=True)

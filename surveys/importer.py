@@ -91,14 +91,8 @@ def _key(text):
     return " ".join(str(text).split()).casefold().replace("ё", "е")
 
 
-class ImportRefused(Exception):
+class ImportRefused(uploads.Refused):
     """The file cannot be imported; `messages` say why, each with the file, row and column."""
-
-    def __init__(self, messages):
-        if isinstance(messages, str):
-            messages = [messages]
-        self.messages = [str(message) for message in messages]
-        super().__init__(" ".join(self.messages))
 
 
 def where(filename, row=None, column=None, header=None):

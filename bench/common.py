@@ -1,0 +1,87 @@
+"""What the benchmarks share: Django set up from the checkout, a fresh database beside the
+configured one (as the test runner makes it) with the demo university loaded and analysed, a
+signed-in vice-rector, and medians of timed runs."""
+
+import os
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+
+
+def django_setup():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+
+
+@contextmanager
+def fresh_database():
+    """test_<name> beside the configured database, migrated; dropped at the end."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        yield
+    finally:
+        teardown_databases(old_config, verbosity=0)
+
+
+def load_demo(**options):
+    """`manage.py seed_demo` with `options`, then on PostgreSQL VACUUM ANALYZE, as autovacuum
+    leaves tables that have settled (statistics and hint bits in place). Returns (seconds of
+    the seed, seconds of the VACUUM or None)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    call_command("seed_demo", verbosity=0, **options)
+    seed_seconds = time.perf_counter() - started
+    if connection.vendor != "postgresql":
+        return seed_seconds, None
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return seed_seconds, time.perf_counter() - started
+
+
+def vice_rector_client():
+    """A django.test.Client signed in as a vice-rector."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from academics import roles
+
+    rector = User.objects.create_user("bench-rector", password=None)
+    rector.groups.add(Group.objects.get(name=roles.VICE_RECTOR))
+    client = Client()
+    client.force_login(rector)
+    return client
+
+
+def measure(function, runs):
+    """(median ms, min ms, max ms, queries of the last run) of `function()` over `runs` runs,
+    after one warm-up run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    function()
+    times = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - started) * 1000)
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "min_ms": round(min(times), 1),
+        "max_ms": round(max(times), 1),
+        "queries": len(queries),
+        "sql": [q["sql"] for q in queries.captured_queries],
+    }
