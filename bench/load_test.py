@@ -51,6 +51,9 @@ def _make_users(deans, rectors):
     session = ExamSession.objects.filter(admissions__isnull=False).distinct().first()
     assessments = list(
         Assessment.objects.filter(session=session, kind="exam", group__students__isnull=False)
+        # Every cell is saved with a passing grade: none may hold an АКЖ grade, which a passing
+        # main grade would leave owed by nobody (sessions_app.rules).
+        .exclude(grades__attempt="retake")
         .select_related("group__program")
         .distinct()
         .order_by("group__program__faculty_id", "pk")

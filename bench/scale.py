@@ -344,11 +344,11 @@ def _sheet(session):
     """(the main exam sheet, its dean's office head, {student id: True}) of a group of the session
     with SHEET_SIZE admitted students (else the nearest size above, else below), and its size."""
     from django.contrib.auth.models import Group, User
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from academics import roles
     from academics.models import UserProfile
-    from sessions_app.models import Admission, Assessment
+    from sessions_app.models import Admission, Assessment, Grade
     from sessions_app.services import open_sheet
 
     sizes = (
@@ -364,19 +364,23 @@ def _sheet(session):
     n, group_id = min(sizes, key=lambda s: (s[0] < SHEET_SIZE, abs(s[0] - SHEET_SIZE), s[1]))
     assessment = (
         Assessment.objects.filter(session=session, group_id=group_id, kind="exam")
+        .annotate(retaken=Count("grades", filter=Q(grades__attempt="retake")))
         .select_related("group__program")
-        .order_by("pk")
+        .order_by("retaken", "pk")
         .first()
     )
     head = User.objects.create_user("bench-dean-head", password=None)
     head.groups.add(Group.objects.get(name=roles.DEAN_OFFICE_HEAD))
     UserProfile.objects.create(user=head, faculty_id=assessment.group.program.faculty_id)
+    # Those with an АКЖ grade keep their main grade: a passing one would leave the АКЖ grade
+    # owed by nobody, which the rules refuse (sessions_app.rules).
+    retaken = Grade.objects.filter(assessment=assessment, attempt="retake").values("student_id")
     students = list(
-        Admission.objects.filter(
-            session=session, stage="main", admitted=True, group_id=group_id
-        ).values_list("student_id", flat=True)
+        Admission.objects.filter(session=session, stage="main", admitted=True, group_id=group_id)
+        .exclude(student_id__in=retaken)
+        .values_list("student_id", flat=True)
     )
-    return open_sheet(assessment, "main"), head, students, n
+    return open_sheet(assessment, "main"), head, students, len(students)
 
 
 def _full(session, client, runs, rows, first_year, notes):
@@ -413,7 +417,7 @@ def _full(session, client, runs, rows, first_year, notes):
         state["value"] = "4" if state["value"] == "5" else "5"
         changed = record_grades(
             sheet, dict.fromkeys(students, state["value"]), head, state["version"]
-        )
+        ).changed
         # Every grade changes, but at the warm-up (some were already that value).
         assert changed == len(students) or state["version"] == first, (changed, len(students))
         state["version"] += 1

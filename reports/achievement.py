@@ -34,6 +34,7 @@ from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.models import Admission
+from sessions_app.rules import EXCELLENT, GOOD, MAIN, RETAKE, SATISFACTORY, VALID, passes
 
 
 class Stage:
@@ -170,12 +171,14 @@ _COUNTS = """
        SUM(CASE WHEN o.funding = 'contract' THEN 1 ELSE 0 END),
        SUM(CASE WHEN o.is_foreign THEN 1 ELSE 0 END),
        SUM(o.admitted_{s}),
-       SUM(CASE WHEN o.admitted_{s} = 0 AND o.reason = 'valid' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.admitted_{s} = 0 AND o.reason <> 'valid' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.passed_{s} = 1 AND o.low_{s} = '5' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.passed_{s} = 1 AND o.low_{s} = '4' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.passed_{s} = 1 AND o.low_{s} = '3' AND o.high_{s} > '3' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN o.passed_{s} = 1 AND (o.high_{s} = '3' OR o.high_{s} IS NULL)
+       SUM(CASE WHEN o.admitted_{s} = 0 AND o.reason = '{valid}' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.admitted_{s} = 0 AND o.reason <> '{valid}' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed_{s} = 1 AND o.low_{s} = '{excellent}' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed_{s} = 1 AND o.low_{s} = '{good}' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed_{s} = 1 AND o.low_{s} = '{satisfactory}'
+                AND o.high_{s} > '{satisfactory}' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN o.passed_{s} = 1
+                AND (o.high_{s} = '{satisfactory}' OR o.high_{s} IS NULL)
                 THEN 1 ELSE 0 END),
        SUM(o.passed_{s}),
        SUM(CASE WHEN o.admitted_{s} = 1 AND o.owed_{s} = 1 THEN 1 ELSE 0 END),
@@ -200,10 +203,10 @@ outcome AS (
     JOIN academics_program p ON p.id = g.program_id
     JOIN academics_faculty f ON f.id = p.faculty_id
     LEFT JOIN sessions_app_admission r
-           ON r.session_id = a.session_id AND r.student_id = a.student_id AND r.stage = 'retake'
+           ON r.session_id = a.session_id AND r.student_id = a.student_id AND r.stage = '{retake}'
     LEFT JOIN assessments n ON n.group_id = a.group_id
     LEFT JOIN grades gs ON gs.student_id = a.student_id AND gs.group_id = a.group_id
-    WHERE a.session_id = %(session)s AND a.stage = 'main' AND {where}
+    WHERE a.session_id = %(session)s AND a.stage = '{main}' AND {where}
 ),
 counted AS (
     SELECT o.*{passed}
@@ -213,6 +216,16 @@ SELECT o.form_key, o.scope_key, o.scope_label,{counts}
 FROM counted o
 {grouping}
 """
+
+# The vocabulary the SQL compares with, from sessions_app.rules.
+_LITERALS = {
+    "main": MAIN,
+    "retake": RETAKE,
+    "valid": VALID,
+    "excellent": EXCELLENT,
+    "good": GOOD,
+    "satisfactory": SATISFACTORY,
+}
 
 # The counts the query returns: all but not_passed, which is contingent − passed.
 _SQL_COUNTS = tuple(name for name in COUNTS if name != "not_passed")
@@ -282,8 +295,9 @@ def _query(session, stages, by, form, faculty, group_ids, split_form):
             f"THEN 1 ELSE 0 END AS passed_{s}"
             for s in stages
         ),
-        counts=",".join(_COUNTS.format(s=s) for s in stages),
+        counts=",".join(_COUNTS.format(s=s, **_LITERALS) for s in stages),
         grouping=grouping,
+        **_LITERALS,
     )
     connection = connections[router.db_for_read(Admission)]
     with connection.cursor() as cursor:
@@ -334,13 +348,13 @@ def owing_students(session, stage, group):
 
     admissions = {
         a.student_id: a
-        for a in Admission.objects.filter(session=session, group=group, stage="main")
+        for a in Admission.objects.filter(session=session, group=group, stage=MAIN)
         .select_related("student")
         .order_by("student__full_name")
     }
     retake_admitted = set(
         Admission.objects.filter(
-            session=session, stage="retake", admitted=True, student_id__in=admissions
+            session=session, stage=RETAKE, admitted=True, student_id__in=admissions
         ).values_list("student_id", flat=True)
     )
     assessments = list(
@@ -359,10 +373,10 @@ def owing_students(session, stage, group):
             continue
         owed = []
         for assessment in assessments:
-            value = grades.get((student_id, assessment.pk, "main"), "")
+            value = grades.get((student_id, assessment.pk, MAIN), "")
             if stage == Stage.AFTER:
-                value = grades.get((student_id, assessment.pk, "retake"), value)
-            if value not in ("5", "4", "3", "pass"):
+                value = grades.get((student_id, assessment.pk, RETAKE), value)
+            if not passes(value):
                 owed.append((assessment, value))
         if owed:
             result.append(Owing(admission.student, True, "", owed))

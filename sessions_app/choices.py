@@ -28,18 +28,6 @@ class GradeValue(models.TextChoices):
     FAIL = "fail", _("fail")
 
 
-# What each kind of assessment may be given; credits are pass/fail, the rest are graded.
-ALLOWED_VALUES = {
-    AssessmentKind.EXAM: {"5", "4", "3", "2", "absent"},
-    AssessmentKind.COURSE_WORK: {"5", "4", "3", "2", "absent"},
-    AssessmentKind.PRACTICE: {"5", "4", "3", "2", "absent"},
-    AssessmentKind.CREDIT: {"pass", "fail", "absent"},
-}
-
-# The values that leave the subject owed after the attempt.
-OWING_VALUES = {"2", "fail", "absent"}
-
-
 class NotAdmittedReason(models.TextChoices):
     VALID = "valid", _("valid reason")
     INVALID = "invalid", _("invalid reason")

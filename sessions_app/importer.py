@@ -34,10 +34,8 @@ from academics.resources import HEADER_ALIASES, IGNORED_HEADERS
 from academics.widgets import NO, YES, ChoiceWidget, cell_text, normalize
 from portal import uploads
 
-from . import figures, services
+from . import figures, rules, services
 from .choices import (
-    ALLOWED_VALUES,
-    OWING_VALUES,
     AssessmentKind,
     Attempt,
     ChangeSource,
@@ -1016,7 +1014,7 @@ class _Import:
                 )
             if grade and not admitted:
                 err(row, "grade", _("the student is not admitted: leave the grade blank"))
-            elif grade and grade not in ALLOWED_VALUES[kind]:
+            elif grade and grade not in rules.ALLOWED[kind]:
                 err(
                     row,
                     "grade",
@@ -1024,7 +1022,7 @@ class _Import:
                     % {
                         "value": grade,
                         "kind": AssessmentKind(kind).label,
-                        "allowed": ", ".join(sorted(ALLOWED_VALUES[kind])),
+                        "allowed": ", ".join(sorted(rules.ALLOWED[kind])),
                     },
                 )
 
@@ -1404,7 +1402,7 @@ class _Import:
                     if in_file
                     else self.db_grades.get((assessment_id, student_id, Attempt.MAIN), "")
                 )
-                owes = main_grade in OWING_VALUES or (main_admitted is False and admitted)
+                owes = main_grade in rules.OWING or (main_admitted is False and admitted)
                 if not owes:
                     err(
                         row,
@@ -1415,7 +1413,7 @@ class _Import:
                         )
                         % {"grade": GradeValue(main_grade).label if main_grade else "—"},
                     )
-            elif grade not in OWING_VALUES and retake_key not in self.grades:
+            elif grade not in rules.OWING and retake_key not in self.grades:
                 # (An АКЖ grade in the file is reported on its own row, as not owed.)
                 retake_grade = self.db_grades.get((assessment_id, student_id, Attempt.RETAKE))
                 if retake_grade:
@@ -1702,15 +1700,16 @@ class _Import:
 
         self.timings["write: structure"] = time.perf_counter() - started
         started = time.perf_counter()
-        admission_counts = services.import_admissions(
+        admission_counts = services.write_admissions(
             [
-                (
+                services.AdmissionEntry(
                     session_ids[session],
                     student_ids[record_book],
                     stage,
-                    group_ids[group_key],
                     admitted,
                     reason,
+                    None,
+                    group_ids[group_key] if stage == Attempt.MAIN else None,
                 )
                 for (session, record_book, stage), (admitted, reason, group_key, _row) in (
                     self.admissions.items()
@@ -1724,9 +1723,11 @@ class _Import:
         }
         self.timings["write: admissions"] = time.perf_counter() - started
         started = time.perf_counter()
-        grade_counts = services.import_grades(
+        grade_counts = services.write_grades(
             (
-                (assessment_ids[assessment], student_ids[record_book], attempt, value)
+                services.GradeEntry(
+                    assessment_ids[assessment], student_ids[record_book], attempt, value
+                )
                 for (assessment, record_book, attempt), (value, _row) in self.grades.items()
             ),
             self.user,

@@ -222,6 +222,34 @@ class Admission(models.Model):
             raise ValidationError({"reason": _("Say whether the reason is valid or not.")})
 
 
+class AdmissionList(models.Model):
+    """A group's admission page at one stage of a session, and its version: raised by every change
+    of an admission on it, so that a save made on an older page is merged, never reverts."""
+
+    session = models.ForeignKey(
+        ExamSession, verbose_name=_("exam session"), on_delete=models.CASCADE, related_name="+"
+    )
+    group = models.ForeignKey(
+        StudyGroup, verbose_name=_("study group"), on_delete=models.CASCADE, related_name="+"
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Attempt.choices)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("admission list")
+        verbose_name_plural = _("admission lists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "group", "stage"], name="sessions_admissionlist_unique_stage"
+            ),
+            in_choices("stage", Attempt),
+        ]
+
+    def __str__(self):
+        return f"{self.group} · {self.session} · {self.get_stage_display()}"
+
+
 class Grade(models.Model):
     """One attempt at one assessment: a retake is its own row and never overwrites the main one.
 
@@ -311,6 +339,69 @@ class GradeChange(AppendOnly):
 
     def __str__(self):
         return f"{self.student}: {self.old_value or '—'} → {self.new_value or '—'}"
+
+
+class AdmissionChange(AppendOnly):
+    """The audit trail of admissions: every change of who may sit the session or АКЖ, and why
+    not, with who made it, when, from where and why. A row made for a student who joins the
+    session's contingent has no old value; a student moved between groups names both."""
+
+    session = models.ForeignKey(
+        ExamSession, verbose_name=_("exam session"), on_delete=models.PROTECT, related_name="+"
+    )
+    student = models.ForeignKey(
+        Student,
+        verbose_name=_("student"),
+        on_delete=models.PROTECT,
+        related_name="admission_changes",
+    )
+    group = models.ForeignKey(
+        StudyGroup, verbose_name=_("study group"), on_delete=models.PROTECT, related_name="+"
+    )
+    old_group = models.ForeignKey(
+        StudyGroup,
+        verbose_name=_("previous group"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Attempt.choices)
+    old_admitted = models.BooleanField(_("was admitted"), null=True)
+    new_admitted = models.BooleanField(_("admitted"))
+    old_reason = models.CharField(
+        _("old reason"), max_length=10, choices=NotAdmittedReason.choices, blank=True
+    )
+    new_reason = models.CharField(
+        _("new reason"), max_length=10, choices=NotAdmittedReason.choices, blank=True
+    )
+    old_note = models.CharField(_("old note"), max_length=250, blank=True)
+    new_note = models.CharField(_("new note"), max_length=250, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"))
+    source = models.CharField(_("source"), max_length=10, choices=ChangeSource.choices)
+    reason = models.CharField(_("reason"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("admission change")
+        verbose_name_plural = _("admission changes")
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            in_choices("source", ChangeSource),
+            in_choices("stage", Attempt),
+            in_choices("old_reason", NotAdmittedReason, blank=True),
+            in_choices("new_reason", NotAdmittedReason, blank=True),
+        ]
+        indexes = [models.Index(fields=["session", "group", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.student}: {self.old_admitted} → {self.new_admitted}"
 
 
 class SheetEvent(AppendOnly):

@@ -17,21 +17,25 @@ recomputes from the grades the first committed (READ COMMITTED) and none is lost
 
 from django.db import connections, router, transaction
 
-_AGGREGATES = """
+from .rules import ABSENT, CATEGORY_GRADES, MAIN, PASSING, RETAKE, sql_list
+
+# The literals come from sessions_app.rules: what passes, what is absent, which grades place a
+# student in a category. Doubled braces are the {students} and {s} filled in below.
+_AGGREGATES = f"""
     SELECT x.session_id, gr.student_id, x.group_id,
-           MAX(CASE WHEN gr.attempt = 'main' THEN gr.value END) AS v_before,
-           COALESCE(MAX(CASE WHEN gr.attempt = 'retake' THEN gr.value END),
-                    MAX(CASE WHEN gr.attempt = 'main' THEN gr.value END)) AS v_after
+           MAX(CASE WHEN gr.attempt = '{MAIN}' THEN gr.value END) AS v_before,
+           COALESCE(MAX(CASE WHEN gr.attempt = '{RETAKE}' THEN gr.value END),
+                    MAX(CASE WHEN gr.attempt = '{MAIN}' THEN gr.value END)) AS v_after
     FROM sessions_app_grade gr
     JOIN sessions_app_assessment x ON x.id = gr.assessment_id
-    WHERE x.session_id = %s{students}
+    WHERE x.session_id = %s{{students}}
     GROUP BY x.session_id, gr.student_id, gr.assessment_id, x.group_id
 """
-_STAGE = """
-           COUNT(CASE WHEN t.v_{s} IN ('5', '4', '3', 'pass') THEN 1 END),
-           COUNT(CASE WHEN t.v_{s} = 'absent' THEN 1 END),
-           MIN(CASE WHEN t.v_{s} IN ('5', '4', '3') THEN t.v_{s} END),
-           MAX(CASE WHEN t.v_{s} IN ('5', '4', '3') THEN t.v_{s} END)"""
+_STAGE = f"""
+           COUNT(CASE WHEN t.v_{{s}} IN ({sql_list(PASSING)}) THEN 1 END),
+           COUNT(CASE WHEN t.v_{{s}} = '{ABSENT}' THEN 1 END),
+           MIN(CASE WHEN t.v_{{s}} IN ({sql_list(CATEGORY_GRADES)}) THEN t.v_{{s}} END),
+           MAX(CASE WHEN t.v_{{s}} IN ({sql_list(CATEGORY_GRADES)}) THEN t.v_{{s}} END)"""
 _SELECT = (
     "SELECT t.session_id, t.student_id, t.group_id,"
     + _STAGE.format(s="before")

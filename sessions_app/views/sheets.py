@@ -2,7 +2,7 @@
 and its printout. Grades are written only by the grade service."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -18,17 +18,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from academics.querysets import can_edit_grades, restrict_to_faculty
 
 from .. import services
-from ..choices import AssessmentKind, Attempt, ChangeSource, GradeValue, SheetStatus
+from ..choices import AssessmentKind, Attempt, GradeValue, SheetStatus
 from ..forms import MAX_LENGTH, cell_text, grammar, label, parse_grade, points_allowed
 from ..models import Assessment, GradeChange, GradeSheet, SheetEvent
 
 CELL_PREFIX = "grade-"
+# With each cell: the value it started from, and after a clash, the saved value and the choice.
+ORIGINAL_PREFIX = "orig-"
+CONFLICT_PREFIX = "theirs-"
+PICK_PREFIX = "pick-"
 # Who may open a sheet at all: the roles that read exam results (dean's offices in their faculty).
 may_read = permission_required("sessions_app.view_gradesheet", raise_exception=True)
 
 
-def _load(request, assessment_id, attempt, create=False):
-    """The sheet, looked up through the user's faculty: another faculty's sheet is not found."""
+def _load(request, assessment_id, attempt):
+    """The sheet, looked up through the user's faculty: another faculty's sheet is not found. A
+    sheet nobody has saved yet is not made here: only a write that is allowed makes it."""
     if attempt not in Attempt.values:
         raise Http404
     assessments = restrict_to_faculty(
@@ -39,19 +44,18 @@ def _load(request, assessment_id, attempt, create=False):
         "group__program__faculty",
     )
     assessment = get_object_or_404(assessments, pk=assessment_id)
-    if create:
-        sheet = services.open_sheet(assessment, attempt)
-    else:
-        # Reading a sheet nobody has saved yet does not create it.
-        sheet = GradeSheet.objects.filter(assessment=assessment, attempt=attempt).first()
-        sheet = sheet or GradeSheet(assessment=assessment, attempt=attempt)
+    sheet = GradeSheet.objects.filter(assessment=assessment, attempt=attempt).first()
+    sheet = sheet or GradeSheet(assessment=assessment, attempt=attempt)
     sheet.assessment = assessment
     return sheet
 
 
-def _roster(sheet):
-    if sheet.attempt == Attempt.MAIN:
-        services.ensure_admissions(sheet.assessment.session, sheet.assessment.group)
+def _roster(sheet, user):
+    if sheet.attempt == Attempt.MAIN and can_edit_grades(
+        user, sheet.assessment.group.program.faculty_id
+    ):
+        # The dean's office opens the group's contingent: a student who joined the group joins.
+        services.ensure_admissions(sheet.assessment.session, sheet.assessment.group, user)
     return services.roster(sheet)
 
 
@@ -99,6 +103,18 @@ def _typed(text, kind):
 
 
 @dataclass
+class PageState:
+    """What a refused save shows again: the cells as typed, the values the page started from,
+    each cell's error, and the cells that both this person and someone else changed."""
+
+    typed: dict = field(default_factory=dict)  # student id -> text
+    originals: dict | None = None  # student id -> text the cell started from; None: as stored
+    errors: dict = field(default_factory=dict)  # student id -> message
+    conflicts: dict = field(default_factory=dict)  # student id -> services.Conflict
+    picks: dict = field(default_factory=dict)  # student id -> "mine" / "theirs"
+
+
+@dataclass
 class SheetRow:
     number: int
     student: object
@@ -107,28 +123,34 @@ class SheetRow:
     main_label: str
     main_value: str  # the stored value, short enough for a phone's column
     text: str  # what the cell holds: the saved grade, or what the person typed
+    original: str  # the value the cell started from, sent back with the save
     label: str
     error: str = ""
-    theirs: str | None = None  # after a refused stale save: what someone else saved meanwhile
+    stray: bool = False  # an АКЖ grade of a student who no longer owes: clear it
+    conflict: object = None  # {"mine": label, "theirs": label, "pick": ...} after a clash
 
 
-def _sheet_rows(roster, kind, typed=None, errors=None, theirs=None):
-    typed, errors = typed or {}, errors or {}
+def _conflict_view(conflict, pick):
+    return {
+        "mine": label(*conflict.mine) or "—",
+        "theirs": label(*conflict.theirs) or "—",
+        "pick": pick or "",
+    }
+
+
+def _sheet_rows(roster, kind, state):
     rows = []
     for number, entry in enumerate(roster, 1):
         pk = entry.student.pk
-        if pk in typed:
-            text = typed[pk]
+        stored = cell_text(entry.value, entry.points)
+        if pk in state.typed:
+            text = state.typed[pk]
             value, points = _typed(text, kind)
             row_label = label(value, points) if value is not None else ""
         else:
-            text = cell_text(entry.value, entry.points)
-            row_label = label(entry.value, entry.points)
-            value = entry.value
-        other = None
-        if theirs is not None and theirs.get(pk, "") != value:
-            # Shown where the other person's save and this person's cell disagree.
-            other = label(theirs.get(pk, "")) or "—"
+            text, row_label = stored, label(entry.value, entry.points)
+        original = stored if state.originals is None else state.originals.get(pk, stored)
+        conflict = state.conflicts.get(pk)
         rows.append(
             SheetRow(
                 number=number,
@@ -138,9 +160,11 @@ def _sheet_rows(roster, kind, typed=None, errors=None, theirs=None):
                 main_label=label(entry.main_value),
                 main_value=entry.main_value,
                 text=text,
+                original=original,
                 label=row_label,
-                error=str(errors.get(pk, "")),
-                theirs=other,
+                error=str(state.errors.get(pk, "")),
+                stray=entry.stray,
+                conflict=_conflict_view(conflict, state.picks.get(pk)) if conflict else None,
             )
         )
     return rows
@@ -159,18 +183,17 @@ def _header(sheet):
     }
 
 
-def _render(request, sheet, typed=None, errors=None, theirs=None, status=200, version=None):
+def _render(request, sheet, state=None, status=200, version=None):
     assessment = sheet.assessment
+    state = state or PageState()
     rights = _rights(request.user, sheet)
-    rows = _sheet_rows(_roster(sheet), assessment.kind, typed, errors, theirs)
-    if set(errors or {}) - {row.student.pk for row in rows}:
+    rows = _sheet_rows(_roster(sheet, request.user), assessment.kind, state)
+    if set(state.errors) - {row.student.pk for row in rows}:
         messages.error(request, _("The list of students has changed: reload the sheet."))
     open_rows = [row for row in rows if row.admitted]
     context = {
         **_header(sheet),
         "page": "sheet",
-        # A refused save keeps the version the person loaded, so that a save by someone else in
-        # the meantime is still caught; only the stale-save page hands out the new one.
         "version": sheet.version if version is None else version,
         "rows": rows,
         "rights": rights,
@@ -178,23 +201,24 @@ def _render(request, sheet, typed=None, errors=None, theirs=None, status=200, ve
         "open_count": len(open_rows),
         "grammar": grammar(assessment.kind),
         "max_length": MAX_LENGTH,
-        "stale": theirs is not None,
+        "conflicts": bool(state.conflicts),
+        "strays": any(row.stray for row in rows),
         # A refused save shows what was typed: it is not saved yet.
-        "unsaved": typed is not None,
+        "unsaved": bool(state.typed),
     }
     return render(request, "sessions_app/sheet.html", context, status=status)
 
 
-def _cells(post):
-    """student id -> the text of its cell, for every cell posted; disabled cells are not."""
-    typed = {}
+def _posted(post, prefix):
+    """student id -> the posted field `prefix<id>`."""
+    found = {}
     for key, text in post.items():
-        if key.startswith(CELL_PREFIX):
+        if key.startswith(prefix):
             try:
-                typed[int(key.removeprefix(CELL_PREFIX))] = text
+                found[int(key.removeprefix(prefix))] = text
             except ValueError:
                 continue
-    return typed
+    return found
 
 
 def _sheet_url(sheet):
@@ -209,73 +233,139 @@ def sheet(request, assessment_id, attempt):
     return _render(request, _load(request, assessment_id, attempt))
 
 
-def _save(request, assessment_id, attempt):
-    sheet = _load(request, assessment_id, attempt, create=True)
-    if not _rights(request.user, sheet).enter:
-        raise PermissionDenied(_("You cannot enter grades for this group."))
-    if sheet.attempt == Attempt.MAIN:
-        # The service finds the rows through the admissions; a sheet never shown has none yet.
-        services.ensure_admissions(sheet.assessment.session, sheet.assessment.group)
-    kind = sheet.assessment.kind
-    typed = _cells(request.POST)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        messages.error(request, _("The form was incomplete: reload the sheet and try again."))
-        return _render(request, sheet, typed, status=400)
-
-    entries, errors = {}, {}
-    for student_id, text in typed.items():
+def _parse(texts, kind):
+    """student id -> value or points, and student id -> message for what is not a grade."""
+    parsed, errors = {}, {}
+    for student_id, text in texts.items():
         try:
-            entries[student_id] = parse_grade(text, kind)
+            parsed[student_id] = parse_grade(text, kind)
         except ValidationError as exc:
             errors[student_id] = exc.messages[0]
-    if not errors:
-        try:
-            changed = services.record_grades(
-                sheet, entries, request.user, version=version, source=ChangeSource.PAGE
-            )
-        except services.InvalidGrades as exc:
-            errors = exc.errors
-        except services.StaleSheet as exc:
-            # The page's banner explains it beside the table, with the other save's values.
-            sheet.refresh_from_db(fields=["version", "status"])
-            return _render(request, sheet, typed, theirs=exc.current, status=409)
-        except services.SheetError as exc:
-            messages.error(request, str(exc))
-            sheet.refresh_from_db(fields=["version", "status"])
-            # Keep what was typed while the sheet can still be saved (e.g. by a later reopen).
-            kept = typed if sheet.editable else None
-            return _render(request, sheet, kept, status=409, version=version)
-        else:
-            if changed:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Saved: %(count)d grade changed.",
-                        "Saved: %(count)d grades changed.",
-                        changed,
-                    )
-                    % {"count": changed},
-                )
-            else:
-                messages.info(request, _("Saved: nothing had changed."))
-            return redirect(_sheet_url(sheet))
+    return parsed, errors
+
+
+def _chosen(state, kind):
+    """Apply the person's choices on the cells of an earlier clash: "theirs" puts back the value
+    the page started from (theirs), "mine" keeps what was typed; no choice is an error."""
+    for student_id in state.conflicts:
+        pick = state.picks.get(student_id)
+        if pick == "theirs":
+            state.typed[student_id] = (state.originals or {}).get(student_id, "")
+        elif pick != "mine":
+            state.errors[student_id] = _("Choose which value stays: yours or the one saved.")
+
+
+def _save(request, assessment_id, attempt):
+    sheet = _load(request, assessment_id, attempt)
+    # Who may write is checked before anything is written: a refused request writes nothing.
+    if not _rights(request.user, sheet).enter:
+        raise PermissionDenied(_("You cannot enter grades for this group."))
+    kind = sheet.assessment.kind
+    post = request.POST
+    # Without the values the page started from (a form from before they were sent), only the
+    # sheet's version guards the save.
+    state = PageState(typed=_posted(post, CELL_PREFIX), originals=_posted(post, ORIGINAL_PREFIX))
+    state.originals = state.originals or None
+    state.picks = _posted(post, PICK_PREFIX)
+    try:
+        version = int(post.get("version", ""))
+    except ValueError:
+        messages.error(request, _("The form was incomplete: reload the sheet and try again."))
+        return _render(request, sheet, state, status=400)
+    clashed = _posted(post, CONFLICT_PREFIX)
+    if clashed:
+        state.conflicts = {
+            pk: services.Conflict(None, _typed(state.typed.get(pk, ""), kind), _typed(text, kind))
+            for pk, text in clashed.items()
+        }
+        _chosen(state, kind)
+    entries, errors = _parse(state.typed, kind)
+    originals = _parse(state.originals, kind)[0] if state.originals is not None else None
+    state.errors.update(errors)
+    if state.errors:
+        return _refused(request, sheet, state, version)
+    try:
+        saved = services.record_grades(
+            sheet, entries, request.user, version=version, originals=originals
+        )
+    except services.InvalidGrades as exc:
+        state.errors = exc.errors
+        return _refused(request, sheet, state, version)
+    except services.Conflicts as exc:
+        return _clash(request, sheet, state, exc)
+    except services.StaleSheet as exc:
+        # Without what the page started from, nothing can be merged: the sheet is shown as it
+        # is stored now, so that saving it again cannot put anyone's old values back.
+        messages.error(request, str(exc))
+        return _render(request, _load(request, assessment_id, attempt), status=409)
+    except services.SheetError as exc:
+        messages.error(request, str(exc))
+        sheet = _load(request, assessment_id, attempt)
+        # Keep what was typed while the sheet can still be saved (e.g. by a later reopen).
+        return _render(request, sheet, state if sheet.editable else None, status=409)
+    _say_saved(request, saved)
+    return redirect(_sheet_url(sheet))
+
+
+def _refused(request, sheet, state, version):
     messages.error(
         request,
         ngettext(
             "Nothing was saved: %(count)d cell needs fixing.",
             "Nothing was saved: %(count)d cells need fixing.",
-            len(errors),
+            len(state.errors),
         )
-        % {"count": len(errors)},
+        % {"count": len(state.errors)},
     )
-    return _render(request, sheet, typed, errors=errors, status=400, version=version)
+    # The clashes stay shown until each is chosen; the values the page started from stay.
+    return _render(request, sheet, state, status=400, version=version)
+
+
+def _clash(request, sheet, state, exc):
+    """Someone else changed the same cells: nothing was saved. The page now starts from what is
+    stored (theirs), keeps this person's other changes in their cells, and asks for each clash
+    which value stays."""
+    typed = {
+        pk: text
+        for pk, text in state.typed.items()
+        if text.strip() != (state.originals or {}).get(pk, "").strip() or pk in exc.conflicts
+    }
+    sheet = _load(request, sheet.assessment_id, sheet.attempt)
+    clash = PageState(typed=typed, conflicts=exc.conflicts)
+    messages.error(request, str(exc))
+    return _render(request, sheet, clash, status=409)
+
+
+def _say_saved(request, saved):
+    if saved.changed:
+        messages.success(
+            request,
+            ngettext(
+                "Saved: %(count)d grade changed.",
+                "Saved: %(count)d grades changed.",
+                saved.changed,
+            )
+            % {"count": saved.changed},
+        )
+    else:
+        messages.info(request, _("Saved: nothing had changed."))
+    if saved.others:
+        messages.info(
+            request,
+            ngettext(
+                "Someone else saved %(count)d cell of this sheet meanwhile; their value is kept.",
+                "Someone else saved %(count)d cells of this sheet meanwhile; their values are "
+                "kept.",
+                saved.others,
+            )
+            % {"count": saved.others},
+        )
 
 
 def _transition(request, assessment_id, attempt, allowed, change, done):
-    sheet = _load(request, assessment_id, attempt, create=True)
-    # Who may act is checked here (403); whether the sheet's state allows it, by the service.
+    sheet = _load(request, assessment_id, attempt)
+    # Who may act is checked here (403), before anything is written; whether the sheet's state
+    # allows it, by the service, which makes the sheet if it is not yet.
     if not allowed(_rights(request.user, sheet)):
         raise PermissionDenied
     try:
@@ -368,7 +458,7 @@ TALLY = {
 def print_sheet(request, assessment_id, attempt):
     sheet = _load(request, assessment_id, attempt)
     assessment = sheet.assessment
-    roster = _roster(sheet)
+    roster = _roster(sheet, request.user)
     rows = [
         {"number": n, "entry": entry, "label": label(entry.value, entry.points)}
         for n, entry in enumerate(roster, 1)

@@ -162,12 +162,12 @@ def test_stored_figures_follow_grade_admission_and_structure_changes(history):
     after = dashboard.build({}).tiles[3]  # absolute achievement after АКЖ
     assert after.value == university(session, Stage.AFTER).absolute_pct
 
-    # An admission changed.
+    # An admission changed: E, not admitted, is admitted after all.
     services.set_admissions(
         session,
         history["group"],
         Attempt.MAIN,
-        {history["students"]["A"].pk: (False, "valid", "")},
+        {history["students"]["E"].pk: (True, "", "")},
         None,
     )
     assert dashboard.build({}).tiles[1].value == university(session, Stage.BEFORE).pct("admitted")

@@ -44,6 +44,10 @@ def form_data(rows, changes=None):
     for row in rows:
         admitted, reason, note = changes.get(row.student.pk, (row.admitted, row.reason, row.note))
         prefix = f"s{row.student.pk}"
+        # What the page showed, in its hidden fields.
+        data[f"{prefix}-orig_admitted"] = "True" if row.admitted else "False"
+        data[f"{prefix}-orig_reason"] = row.reason
+        data[f"{prefix}-orig_note"] = row.note
         if admitted:
             data[f"{prefix}-admitted"] = "on"
         data[f"{prefix}-reason"] = reason
@@ -192,7 +196,7 @@ def test_retake_lists_those_who_owe_and_those_not_admitted(world):
     assert response.status_code == 200
     rows = response.context["rows"]
     assert [row.student for row in rows] == [b, d]
-    owes_b = [(discipline.name, grade) for discipline, grade in rows[0].owes]
+    owes_b = [(discipline, str(grade)) for discipline, grade in rows[0].owes]
     assert owes_b == [("Law", "absent"), ("Math", "2")]
     # With no АКЖ row yet, each starts as they were for the main session.
     assert (rows[0].admitted, rows[1].admitted, rows[1].reason) == (True, False, "valid")
@@ -206,7 +210,8 @@ def test_retake_lists_those_who_owe_and_those_not_admitted(world):
         adm.student_id: (adm.admitted, adm.note)
         for adm in Admission.objects.filter(stage=Attempt.RETAKE)
     }
-    assert retake == {b.pk: (True, ""), d.pk: (True, "certificate")}
+    # Only the row that changed is written: Бекова stands at АКЖ as for the session.
+    assert retake == {d.pk: (True, "certificate")}
     assert Admission.objects.get(student=d, stage=Attempt.MAIN).admitted is False
     on_sheet = {row.student for row in services.roster(services.open_sheet(math, "retake"))}
     assert on_sheet == {b, d}

@@ -422,7 +422,7 @@ def test_the_service_refuses_a_locked_sheet_even_when_asked_directly():
     sheet = services.lock_sheet(GradeSheet.objects.get(assessment=math, attempt="main"), None)
     asanov = Student.objects.get(record_book="2300001")
     with pytest.raises(services.SheetLocked):
-        services.import_grades([(math.pk, asanov.pk, "main", "3")], None)
+        services.write_grades([services.GradeEntry(math.pk, asanov.pk, "main", "3")], None)
     assert Grade.objects.get(assessment=math, student=asanov, attempt="main").value == "5"
     sheet.refresh_from_db()
     assert sheet.version == 2  # the lock's own bump, nothing more
@@ -813,7 +813,9 @@ def test_the_audit_keeps_a_reason_with_tabs_and_line_breaks():
     math = Assessment.objects.get(discipline__name="Mathematics")
     asanov = Student.objects.get(record_book="2300001")
     reason = "corrected\tafter appeal\nsee C:\\scans\\n1"
-    services.import_grades([(math.pk, asanov.pk, "main", "4")], None, reason=reason)
+    services.write_grades(
+        [services.GradeEntry(math.pk, asanov.pk, "main", "4")], None, reason=reason
+    )
     change = GradeChange.objects.filter(student=asanov).latest("id")
     assert (change.old_value, change.new_value, change.reason) == ("5", "4", reason)
     assert change.old_points is None and change.changed_by is None

@@ -38,8 +38,8 @@ def setup():
 def test_record_grades_writes_values_and_audit(setup):
     s = setup
     a, b = s["students"][:2]
-    n = services.record_grades(s["sheet"], {a.pk: "5", b.pk: "2"}, s["dean"], version=0)
-    assert n == 2
+    saved = services.record_grades(s["sheet"], {a.pk: "5", b.pk: "2"}, s["dean"], version=0)
+    assert saved.changed == 2
     assert dict(Grade.objects.values_list("student_id", "value")) == {a.pk: "5", b.pk: "2"}
     change = GradeChange.objects.get(student=a)
     assert (change.old_value, change.new_value, change.source) == ("", "5", ChangeSource.PAGE)
@@ -180,11 +180,13 @@ def test_admission_needs_the_reason_kind(setup):
     assert Admission.objects.filter(admitted=False).count() == 0
 
 
-# The queries of one save, whatever the group's size: the savepoint and its release, lock the
-# sheet, the user's permissions, roles and faculty (4, cached for the rest of a request), the
-# roster (admissions, grades), insert, update, audit, bump the version, the students' session
-# outcomes (delete, insert: sessions_app.outcomes), bump the session's figures version.
-SAVE_QUERIES = 16
+# The queries of one save, whatever the group's size: the savepoint and its release, the
+# assessment, lock the session, the user's permissions, roles and faculty (4, cached for the rest
+# of a request), the students who joined the group (ensure_admissions), what the rules check
+# against (sessions_app.ledger: the sheets, the contingent, the students' АКЖ admissions, the
+# grades), bump the sheet's version, insert, update, audit, bump the session's figures version,
+# the students' session outcomes (delete, insert: sessions_app.outcomes).
+SAVE_QUERIES = 20
 
 
 @pytest.mark.parametrize("size", [5, 40])
