@@ -375,6 +375,8 @@ def test_f2_edits_in_place_and_the_arrows_move_the_caret_inside_the_text(page, l
     ActionChains(driver).send_keys(Keys.F2, "0").perform()
     page.click_and_wait(driver.find_element(By.ID, "sheet-save"))
     assert saved_grade(graded["students"][0]) == ("2", 50)  # 50 points
+    # The help above the sheet tells of it (in Kyrgyz: "F2 же эки жолу чыкылдатуу менен ...").
+    assert "F2" in driver.find_element(By.ID, "sheet-help").text
     assert js_errors(page) == []
 
 
