@@ -1,7 +1,8 @@
 /* The grade sheet page: checks cells as they are typed, moves between rows from the keyboard,
-   spreads a column pasted from Excel down the sheet, saves with Ctrl+S and warns before
-   unsaved changes are left. The accepted tokens come from the server (#sheet-grammar), which
-   parses every posted cell again; this script only helps while typing. No library. */
+   lets a cell be typed over or edited in place as in a spreadsheet, spreads a column pasted
+   from Excel down the sheet, saves with Ctrl+S and warns before unsaved changes are left. The
+   accepted tokens come from the server (#sheet-grammar), which parses every posted cell again;
+   this script only helps while typing. No library. */
 (function () {
   "use strict";
 
@@ -28,6 +29,11 @@
   var saveButton = document.getElementById("sheet-save");
   var dirty = form.dataset.unsaved === "true";
   var leaving = false;
+  // The cell being edited in place (F2 or a double click), and its value when that began.
+  // Any other focused cell has its whole value selected, so typing replaces it: clicking into
+  // "5" and typing "4" must give 4, not 45 points.
+  var editing = null;
+  var editingFrom = "";
 
   function has(object, key) {
     return Object.prototype.hasOwnProperty.call(object, key);
@@ -135,9 +141,21 @@
     statusLine.textContent = message;
   }
 
+  function startEditing(input) {
+    editing = input;
+    editingFrom = input.value;
+    // The caret after the last character: typing adds to the value, the arrows move inside it.
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
+
+  function stopEditing() {
+    editing = null;
+  }
+
   function focusCell(input) {
     // "nearest" honours the page's scroll-padding, which keeps the row (with its message, if
     // any) clear of the sticky bar; then the cell itself, should the table scroll sideways.
+    stopEditing();
     input.focus({ preventScroll: true });
     input.closest("tr").scrollIntoView({ block: "nearest" });
     input.scrollIntoView({ block: "nearest", inline: "nearest" });
@@ -199,6 +217,46 @@
     } else if (event.key === "ArrowUp") {
       event.preventDefault();
       move(input, -1);
+    } else if (event.key === "F2") {
+      event.preventDefault();
+      if (editing !== input) {
+        startEditing(input);
+      }
+    } else if (event.key === "Escape" && editing === input) {
+      // Escape gives up the edit: the value it began with comes back, selected again.
+      event.preventDefault();
+      input.value = editingFrom;
+      stopEditing();
+      input.select();
+      check(input, true); // as while typing: leaving the cell checks it in full
+      changed();
+    }
+  });
+
+  // A click (or a tap) selects the whole value, which the browser's own caret placement on
+  // mouseup would undo if it were done on focus; hence on click, which comes after. In a cell
+  // being edited a click places the caret, as it does in a spreadsheet's cell.
+  form.addEventListener("click", function (event) {
+    var input = event.target;
+    if (isCell(input) && editing !== input) {
+      input.select();
+    }
+  });
+
+  // A double click comes after its two clicks (which selected the value): edit in place. In a
+  // cell already being edited it selects a word, as the browser does.
+  form.addEventListener("dblclick", function (event) {
+    var input = event.target;
+    if (isCell(input) && editing !== input) {
+      startEditing(input);
+    }
+  });
+
+  // Leaving the cell ends the edit. When the whole window loses the focus (another program,
+  // another tab) the cell stays the document's active element and keeps its edit for the return.
+  form.addEventListener("focusout", function (event) {
+    if (event.target === editing && document.activeElement !== editing) {
+      stopEditing();
     }
   });
 

@@ -5,6 +5,9 @@ import datetime
 import pytest
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions import interaction
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -244,3 +247,167 @@ def test_sheet_at_phone_width(page, login, university):
     page.screenshot("sheet-print-desktop-ky")
     # (A 404 page of the test before has no icon link: Chromium asks for /favicon.ico.)
     assert [e for e in page.js_errors() if "favicon.ico" not in e["message"]] == []
+
+
+# A cell behaves like a spreadsheet's: a click selects its value, so typing replaces it; F2 or a
+# double click edits it in place, and Escape gives the edit up.
+
+SELECTION = "return [arguments[0].selectionStart, arguments[0].selectionEnd];"
+
+
+@pytest.fixture
+def graded(university):
+    """The first three students already have 5, 3 and 4 on the sheet."""
+    students = university["students"]
+    sheet = services.open_sheet(university["assessment"], "main")
+    services.ensure_admissions(university["assessment"].session, students[0].group)
+    services.record_grades(
+        sheet, {students[0].pk: "5", students[1].pk: "3", students[2].pk: "4"}, None, version=0
+    )
+    return university
+
+
+def open_sheet(page, login, university):
+    login("dekanat", PASSWORD)
+    page.driver.get(page.url(sheet_path(university["assessment"])))
+    # The whole table in view, clear of the sticky bar, as someone about to click in it has it.
+    page.driver.execute_script(
+        "document.querySelector('.sheet-table').scrollIntoView({block: 'center'})"
+    )
+    return cells(page.driver)
+
+
+def selection(driver, cell):
+    return driver.execute_script(SELECTION, cell)
+
+
+def saved_grade(student):
+    grade = Grade.objects.get(student=student)
+    return grade.value, grade.points
+
+
+def js_errors(page):
+    return [e for e in page.js_errors() if "favicon.ico" not in e["message"]]
+
+
+def test_clicking_a_cell_that_holds_5_and_typing_4_leaves_4(page, login, graded):
+    driver = page.driver
+    grid = open_sheet(page, login, graded)
+    ActionChains(driver).click(grid[0]).send_keys("4").perform()
+    assert grid[0].get_attribute("value") == "4"
+    page.click_and_wait(driver.find_element(By.ID, "sheet-save"))
+    # 4, the grade; not 45 (or 54) points, which would be a 2.
+    assert saved_grade(graded["students"][0]) == ("4", None)
+    assert js_errors(page) == []
+
+
+def test_tapping_a_cell_selects_its_value_so_typing_replaces_it(page, login, graded):
+    driver = page.driver
+    driver.set_window_size(390, 844)
+    grid = open_sheet(page, login, graded)
+    tap = ActionBuilder(driver, mouse=PointerInput(interaction.POINTER_TOUCH, "finger"))
+    tap.pointer_action.move_to(grid[1]).pointer_down().pointer_up()
+    tap.perform()
+    assert driver.switch_to.active_element == grid[1]
+    assert selection(driver, grid[1]) == [0, 1]
+    ActionChains(driver).send_keys("4").perform()
+    assert grid[1].get_attribute("value") == "4"
+    assert js_errors(page) == []
+
+
+def test_a_click_on_a_focused_cell_selects_its_value_again(page, login, graded):
+    driver = page.driver
+    grid = open_sheet(page, login, graded)
+    ActionChains(driver).click(grid[0]).send_keys(Keys.END).perform()
+    assert selection(driver, grid[0]) == [1, 1]
+    ActionChains(driver).click(grid[0]).perform()
+    assert selection(driver, grid[0]) == [0, 1]
+    ActionChains(driver).send_keys("3").perform()
+    assert grid[0].get_attribute("value") == "3"
+
+
+def test_a_double_click_edits_in_place_and_escape_gives_the_edit_up(page, login, graded):
+    driver = page.driver
+    grid = open_sheet(page, login, graded)
+    cell = grid[2]  # holds 4
+    ActionChains(driver).double_click(cell).perform()
+    assert selection(driver, cell) == [1, 1]  # the caret after the value
+    ActionChains(driver).send_keys("5").perform()
+    assert cell.get_attribute("value") == "45"
+
+    # A click while editing places the caret (here before the text) instead of selecting.
+    left_edge = -cell.rect["width"] / 2 + 4
+    ActionChains(driver).move_to_element_with_offset(cell, left_edge, 0).click().perform()
+    assert selection(driver, cell) == [0, 0]
+    ActionChains(driver).send_keys("1").perform()
+    assert cell.get_attribute("value") == "145"
+    assert cell.get_attribute("aria-invalid") == "true"
+
+    # Escape: the value from before the edit, selected again, checked again, nothing unsaved.
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    assert cell.get_attribute("value") == "4"
+    assert selection(driver, cell) == [0, 1]
+    assert cell.get_attribute("aria-invalid") is None
+    assert driver.execute_script(WOULD_WARN) is False
+    ActionChains(driver).send_keys("3").perform()
+    assert cell.get_attribute("value") == "3"
+    assert js_errors(page) == []
+
+
+def test_f2_edits_in_place_and_the_arrows_move_the_caret_inside_the_text(page, login, graded):
+    driver = page.driver
+    grid = open_sheet(page, login, graded)
+    cell = grid[0]  # holds 5
+    ActionChains(driver).click(cell).send_keys(Keys.F2).perform()
+    assert selection(driver, cell) == [1, 1]
+    ActionChains(driver).send_keys("0").perform()
+    assert cell.get_attribute("value") == "50"
+    # ← then Backspace takes out the 5; Home and End go to either end of the text.
+    ActionChains(driver).send_keys(Keys.LEFT, Keys.BACKSPACE, "8").perform()
+    assert cell.get_attribute("value") == "80"
+    ActionChains(driver).send_keys(Keys.HOME).perform()
+    assert selection(driver, cell) == [0, 0]
+    ActionChains(driver).send_keys(Keys.END, Keys.BACKSPACE, "5").perform()
+    assert cell.get_attribute("value") == "85"
+    # Escape brings back the value the cell had when F2 was pressed.
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    assert cell.get_attribute("value") == "5"
+    ActionChains(driver).send_keys(Keys.F2, "0").perform()
+    page.click_and_wait(driver.find_element(By.ID, "sheet-save"))
+    assert saved_grade(graded["students"][0]) == ("2", 50)  # 50 points
+    # The help above the sheet tells of it (in Kyrgyz: "F2 же эки жолу чыкылдатуу менен ...").
+    assert "F2" in driver.find_element(By.ID, "sheet-help").text
+    assert js_errors(page) == []
+
+
+def test_after_enter_moves_to_the_next_cell_typing_replaces_its_value(page, login, graded):
+    driver = page.driver
+    students = graded["students"]
+    grid = open_sheet(page, login, graded)
+    ActionChains(driver).double_click(grid[0]).send_keys("0", Keys.ENTER).perform()
+    assert grid[0].get_attribute("value") == "50"
+    # Enter left the edit: the next cell's value is selected, and typing replaces it.
+    assert driver.switch_to.active_element == grid[1]
+    assert selection(driver, grid[1]) == [0, 1]
+    ActionChains(driver).send_keys("2").perform()
+    assert grid[1].get_attribute("value") == "2"
+    # ↑ comes back to the cell that was edited: it is not being edited any more.
+    ActionChains(driver).send_keys(Keys.ARROW_UP).perform()
+    assert driver.switch_to.active_element == grid[0]
+    assert selection(driver, grid[0]) == [0, 2]
+    ActionChains(driver).send_keys("5").perform()
+    assert grid[0].get_attribute("value") == "5"
+    # ↓ from a cell being edited goes down too; a click elsewhere also ends the edit.
+    ActionChains(driver).send_keys(Keys.F2, "5", Keys.ARROW_DOWN).perform()
+    assert grid[0].get_attribute("value") == "55"
+    assert driver.switch_to.active_element == grid[1]
+    ActionChains(driver).double_click(grid[2]).click(grid[1]).click(grid[2]).perform()
+    assert selection(driver, grid[2]) == [0, 1]
+    ActionChains(driver).send_keys("н").perform()
+    page.click_and_wait(driver.find_element(By.ID, "sheet-save"))
+    assert [saved_grade(student) for student in students[:3]] == [
+        ("2", 55),
+        ("2", None),
+        ("absent", None),
+    ]
+    assert js_errors(page) == []
