@@ -16,6 +16,7 @@ from academics.querysets import groups_for, restrict_to_faculty
 from . import services
 from .models import (
     Admission,
+    AdmissionChange,
     Assessment,
     AttestationEntry,
     ExamSession,
@@ -332,6 +333,42 @@ class GradeChangeAdmin(ReadOnlyAdmin):
         "new_value",
         "old_points",
         "new_points",
+        "changed_by",
+        "changed_at",
+        "source",
+        "reason",
+    ]
+
+
+@admin.register(AdmissionChange)
+class AdmissionChangeAdmin(ReadOnlyAdmin):
+    faculty_path = "group__program__faculty"
+    list_display = [
+        "changed_at",
+        "student",
+        "group",
+        "stage",
+        "old_admitted",
+        "new_admitted",
+        "new_reason",
+        "changed_by",
+        "source",
+    ]
+    list_filter = ["source", "stage", "new_admitted", session_filter("session")]
+    search_fields = ["student__full_name", "student__record_book", "group__name", "reason"]
+    list_select_related = ["student", "group", "changed_by"]
+    readonly_fields = [
+        "session",
+        "student",
+        "group",
+        "old_group",
+        "stage",
+        "old_admitted",
+        "new_admitted",
+        "old_reason",
+        "new_reason",
+        "old_note",
+        "new_note",
         "changed_by",
         "changed_at",
         "source",

@@ -102,6 +102,14 @@ def label(value, points=None):
     return f"{text} ({points})" if points is not None else text
 
 
+def change_labels(change):
+    """A GradeChange's old and new value as people read them."""
+    return {
+        "old": label(change.old_value, change.old_points),
+        "new": label(change.new_value, change.new_points),
+    }
+
+
 def cell_text(value, points=None):
     """What a saved grade looks like in its cell, so that saving it again changes nothing."""
     if points is not None:

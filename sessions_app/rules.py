@@ -216,17 +216,18 @@ def refuse_grade(kind, discipline, standing, attempt, value, statuses, deadline=
     differs from the stored one; "" clears the grade.
     """
     row = sheet_row(standing, attempt)
-    if row is None:
-        if attempt == RETAKE and standing.main_admitted is not None:
-            return Refusal(
-                NOT_OWED,
-                _(
-                    "The student does not owe this assessment after the main session (main "
-                    "grade: %(grade)s): no АКЖ grade."
-                )
-                % {"grade": grade_label(standing.main_value)},
-            )
+    if row is None and standing.main_admitted is None:
         return Refusal(NOT_ON_SHEET, _("This student is not on the sheet."))
+    if attempt == RETAKE and (row is None or value) and not owes_after_main(standing):
+        # An АКЖ grade of one who does not owe can only be cleared.
+        return Refusal(
+            NOT_OWED,
+            _(
+                "The student does not owe this assessment after the main session (main "
+                "grade: %(grade)s): no АКЖ grade."
+            )
+            % {"grade": grade_label(standing.main_value)},
+        )
     if value and value not in ALLOWED[kind]:
         return not_allowed(value, kind)
     if is_closed(statuses.get(attempt, "")):

@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:session_id>/", browse.session_detail, name="session_detail"),
     path("<int:session_id>/groups/<int:group_id>/", browse.group_detail, name="group_detail"),
     path(
+        "<int:session_id>/groups/<int:group_id>/history/",
+        browse.group_history,
+        name="group_history",
+    ),
+    path(
         "<int:session_id>/groups/<int:group_id>/admission/<str:stage>/",
         admission.admission_sheet,
         name="admission",

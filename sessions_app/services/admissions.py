@@ -159,9 +159,7 @@ def write_admissions(entries, user, source=ChangeSource.IMPORT, reason=""):
     _check_faculties(user, {group_id for _session, group_id in _groups_of(ledger, entries)})
     changes, refusals, unchanged = check_admissions(ledger, entries)
     if refusals:
-        raise InvalidGrades(
-            {key: str(r) for key, r in refusals.items()}, dict(refusals.items())
-        )
+        raise InvalidGrades({key: str(r) for key, r in refusals.items()}, dict(refusals.items()))
     _write(changes, user, source, reason)
     created = sum(1 for change in changes if change.stored is None)
     return WriteCounts(created, len(changes) - created, unchanged)

@@ -203,9 +203,9 @@ def record_grades(
     merged (services.merge: Conflicts where both changed a cell); without it, a save against an
     older `version` is refused as StaleSheet. Returns Saved.
     """
-    assessment = Assessment.objects.select_related(
-        "session", "group__program", "discipline"
-    ).get(pk=sheet.assessment_id)
+    assessment = Assessment.objects.select_related("session", "group__program", "discipline").get(
+        pk=sheet.assessment_id
+    )
     deadlines = lock_sessions([assessment.session_id])
     check_faculties(
         user, [assessment.group.program.faculty_id], _("You cannot enter grades for this group.")

@@ -20,7 +20,17 @@ from academics.querysets import faculties_for, groups_for, restrict_to_faculty, 
 
 from .. import services
 from ..choices import Attempt, SheetStatus
-from ..models import Admission, Assessment, ExamSession, Grade, GradeSheet
+from ..forms import change_labels
+from ..models import (
+    Admission,
+    AdmissionChange,
+    Assessment,
+    ExamSession,
+    Grade,
+    GradeChange,
+    GradeSheet,
+    SheetEvent,
+)
 
 FACULTY_OF_SHEET = "assessment__group__program__faculty"
 
@@ -299,4 +309,40 @@ def group_detail(request, session_id, group_id):
         request,
         "sessions_app/group_detail.html",
         {"session": session, "group": group, "rows": rows},
+    )
+
+
+@can_browse
+def group_history(request, session_id, group_id):
+    """Everything that changed the group's record this session, newest first: its admissions
+    (both stages, students who joined or left it included), its sheets' events and its grades."""
+    session, group = get_session_and_group(request.user, session_id, group_id)
+    admissions = (
+        AdmissionChange.objects.filter(session=session)
+        .filter(Q(group=group) | Q(old_group=group))
+        .select_related("student", "changed_by", "group", "old_group")
+        .order_by("-changed_at", "-id")
+    )
+    events = (
+        SheetEvent.objects.filter(
+            sheet__assessment__session=session, sheet__assessment__group=group
+        )
+        .select_related("by", "sheet__assessment__discipline")
+        .order_by("-at", "-id")
+    )
+    grades = (
+        GradeChange.objects.filter(assessment__session=session, assessment__group=group)
+        .select_related("student", "changed_by", "assessment__discipline")
+        .order_by("-changed_at", "-id")
+    )
+    return render(
+        request,
+        "sessions_app/group_history.html",
+        {
+            "session": session,
+            "group": group,
+            "admissions": admissions,
+            "events": events,
+            "grades": [{"change": change, **change_labels(change)} for change in grades],
+        },
     )

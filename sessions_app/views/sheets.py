@@ -19,7 +19,15 @@ from academics.querysets import can_edit_grades, restrict_to_faculty
 
 from .. import services
 from ..choices import AssessmentKind, Attempt, GradeValue, SheetStatus
-from ..forms import MAX_LENGTH, cell_text, grammar, label, parse_grade, points_allowed
+from ..forms import (
+    MAX_LENGTH,
+    cell_text,
+    change_labels,
+    grammar,
+    label,
+    parse_grade,
+    points_allowed,
+)
 from ..models import Assessment, GradeChange, GradeSheet, SheetEvent
 
 CELL_PREFIX = "grade-"
@@ -422,11 +430,7 @@ def history(request, assessment_id, attempt):
     sheet = _load(request, assessment_id, attempt)
     assessment = sheet.assessment
     changes = [
-        {
-            "change": change,
-            "old": label(change.old_value, change.old_points),
-            "new": label(change.new_value, change.new_points),
-        }
+        {"change": change, **change_labels(change)}
         for change in GradeChange.objects.filter(assessment=assessment, attempt=attempt)
         .select_related("student", "changed_by")
         .order_by("-changed_at", "-id")

@@ -107,6 +107,7 @@ def routes_for(faculty):
         ),
         f"reports:session_report_group@{f}": Route(VIEW_SESSIONS, f, _group(f)),
         f"sessions:group_detail@{f}": Route(VIEW_SESSIONS, f, _group(f)),
+        f"sessions:group_history@{f}": Route(VIEW_SESSIONS, f, _group(f)),
         f"sessions:admission@{f}": Route(
             VIEW_SESSIONS, f, lambda w: {**_group(f)(w), "stage": "main"}
         ),

@@ -8,8 +8,9 @@ from academics import roles
 from academics.choices import StudentStatus
 from sessions_app import services
 from sessions_app.choices import Attempt
-from sessions_app.models import Admission
+from sessions_app.models import Admission, AdmissionChange, Grade, GradeSheet
 from tests import factories as f
+from tests.html_forms import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +261,161 @@ def test_a_reader_opening_the_page_writes_nothing(world):
     assert response.context["rows"] == []
     assert not Admission.objects.exists()
     assert "has not opened admission" in response.content.decode()
+
+
+# The admission is guarded like a grade (issue: "A grade record nobody can move through a side
+# door"): the lock, the grade, the version, the merge and the audit.
+
+
+def page_form(client, w, stage="main", response=None):
+    """The admission form as the browser posts it, read from the page as rendered."""
+    response = response or client.get(url(w, stage))
+    return submitted(response.content, form_class="admission-form")
+
+
+def graded(w, values, head=None):
+    """An exam of the group with main grades {student: value}; its sheet and assessment."""
+    exam = f.assessment(session=w["session"], group=w["group"], discipline=f.discipline())
+    sheet = services.open_sheet(exam, Attempt.MAIN)
+    services.record_grades(sheet, {st.pk: v for st, v in values.items()}, head or w["dean"], 0)
+    return exam, GradeSheet.objects.get(pk=sheet.pk)
+
+
+def test_the_page_cannot_untick_a_graded_student_and_writes_nothing(world):
+    w = world
+    a = w["students"]["Абдыкадыров Бакыт"]
+    client = client_for(w["dean"])
+    client.get(url(w, "main"))
+    graded(w, {a: "4"})
+    form = page_form(client, w)
+    form.pop(f"s{a.pk}-admitted")
+    form[f"s{a.pk}-reason"] = "invalid"
+
+    response = client.post(url(w, "main"), form)
+
+    assert response.status_code == 400
+    errors = {row.student.pk: row.error for row in response.context["rows"] if row.error}
+    assert "clear the grade first" in errors[a.pk]
+    assert Admission.objects.get(student=a, stage=Attempt.MAIN).admitted is True
+    assert not AdmissionChange.objects.filter(stage=Attempt.MAIN, old_admitted__isnull=False)
+
+
+def test_a_locked_sheet_keeps_the_admission_of_every_student_on_it(world):
+    # The head locks a main exam sheet; the dean's office then tries to change admissions.
+    w = world
+    s = w["students"]
+    a, b, c = s["Абдыкадыров Бакыт"], s["Бекова Назира"], s["Дуйшеева Айпери"]
+    client = client_for(w["dean"])
+    client.get(url(w, "main"))
+    services.set_admissions(w["session"], w["group"], "main", {c.pk: (False, "valid", "")}, None)
+    head = f.user(role=roles.DEAN_OFFICE_HEAD, faculty=w["group"].program.faculty)
+    _exam, sheet = graded(w, {a: "5"}, head)
+    services.lock_sheet(sheet, head)
+    before = list(Admission.objects.order_by("pk").values_list("admitted", "reason"))
+
+    # B has no grade on it, yet the locked sheet lists B as admitted; C as not admitted.
+    form = page_form(client, w)
+    form.pop(f"s{b.pk}-admitted")
+    form[f"s{b.pk}-reason"] = "invalid"
+    form[f"s{c.pk}-admitted"] = "on"
+    response = client.post(url(w, "main"), form)
+
+    assert response.status_code == 400
+    errors = {row.student.pk: row.error for row in response.context["rows"] if row.error}
+    assert set(errors) == {b.pk, c.pk}
+    assert "is locked and lists this student: reopen the sheet first" in errors[b.pk]
+    assert list(Admission.objects.order_by("pk").values_list("admitted", "reason")) == before
+    # A note changes nothing on a sheet: it may still be written.
+    form = page_form(client, w)
+    form[f"s{b.pk}-note"] = "paid on 20 June"
+    assert client.post(url(w, "main"), form).status_code == 302
+    assert Admission.objects.get(student=b, stage="main").note == "paid on 20 June"
+
+
+def test_a_second_save_does_not_readmit_the_student_the_first_marked(world):
+    # Two people on the same admission page: each changes one row; both changes stay.
+    w = world
+    a, b = w["students"]["Абдыкадыров Бакыт"], w["students"]["Бекова Назира"]
+    first, second = (
+        client_for(w["dean"]),
+        client_for(f.user(role=roles.DEAN_OFFICE_HEAD, faculty=w["group"].program.faculty)),
+    )
+    form_1, form_2 = page_form(first, w), page_form(second, w)
+    form_1.pop(f"s{a.pk}-admitted")
+    form_1[f"s{a.pk}-reason"] = "invalid"
+    assert first.post(url(w, "main"), form_1).status_code == 302
+
+    form_2[f"s{b.pk}-note"] = "scholarship"
+    response = second.post(url(w, "main"), form_2, follow=True)
+
+    assert response.redirect_chain
+    assert Admission.objects.get(student=a, stage="main").admitted is False
+    assert Admission.objects.get(student=b, stage="main").note == "scholarship"
+    assert "Someone else saved 1 row of this page meanwhile" in response.content.decode()
+
+
+def test_a_stale_page_cannot_mark_not_admitted_a_student_whose_grade_was_just_entered(world):
+    w = world
+    a = w["students"]["Абдыкадыров Бакыт"]
+    client = client_for(w["dean"])
+    form = page_form(client, w)
+    exam, _sheet = graded(w, {a: "3"})  # the head enters a grade meanwhile
+    form.pop(f"s{a.pk}-admitted")
+    form[f"s{a.pk}-reason"] = "invalid"
+
+    response = client.post(url(w, "main"), form)
+
+    assert response.status_code == 400
+    assert Admission.objects.get(student=a, stage="main").admitted is True
+    assert Grade.objects.get(student=a, assessment=exam).value == "3"
+
+
+def test_both_changing_one_row_is_a_clash_and_resending_the_page_reverts_nothing(world):
+    w = world
+    a = w["students"]["Абдыкадыров Бакыт"]
+    client = client_for(w["dean"])
+    form = page_form(client, w)
+    services.set_admissions(w["session"], w["group"], "main", {a.pk: (False, "valid", "ill")}, None)
+    form.pop(f"s{a.pk}-admitted")
+    form[f"s{a.pk}-reason"] = "invalid"
+
+    response = client.post(url(w, "main"), form)
+
+    assert response.status_code == 409
+    row = next(r for r in response.context["rows"] if r.student == a)
+    assert row.conflict == {
+        "mine": "not admitted (invalid reason)",
+        "theirs": "not admitted (valid reason); ill",
+    }
+    stored = Admission.objects.get(student=a, stage="main")
+    assert (stored.reason, stored.note) == ("valid", "ill")
+
+    again = page_form(client, w, response=response)
+    assert client.post(url(w, "main"), again).status_code == 400, "a choice is needed"
+    again[f"s{a.pk}-pick"] = "theirs"
+    assert client.post(url(w, "main"), again).status_code == 302
+    stored.refresh_from_db()
+    assert (stored.admitted, stored.reason, stored.note) == (False, "valid", "ill")
+
+
+def test_every_admission_change_is_audited_and_on_the_groups_history(world):
+    w = world
+    a = w["students"]["Абдыкадыров Бакыт"]
+    client = client_for(w["dean"])
+    form = page_form(client, w)
+    form.pop(f"s{a.pk}-admitted")
+    form[f"s{a.pk}-reason"] = "invalid"
+    form[f"s{a.pk}-note"] = "financial debt"
+    client.post(url(w, "main"), form)
+
+    change = AdmissionChange.objects.get(student=a, old_admitted=True)
+    assert (change.new_admitted, change.old_reason, change.new_reason) == (False, "", "invalid")
+    assert (change.old_note, change.new_note) == ("", "financial debt")
+    assert (change.changed_by, change.source, change.stage) == (w["dean"], "page", "main")
+    # Joining the contingent is a change too: each student's first row, with no old value.
+    assert AdmissionChange.objects.filter(old_admitted__isnull=True).count() == 4
+
+    history = client.get(reverse("sessions:group_history", args=[w["session"].pk, w["group"].pk]))
+    assert history.status_code == 200
+    text = history.content.decode()
+    assert a.full_name in text and "financial debt" in text and "invalid reason" in text

@@ -5,9 +5,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from academics import roles
-from sessions_app import services
+from reports.achievement import owing_students
+from sessions_app import rules, services
 from sessions_app.choices import Attempt, SheetStatus
 from sessions_app.forms import parse_grade
 from sessions_app.models import Grade, GradeChange, GradeSheet, SheetEvent
@@ -289,9 +291,7 @@ def test_a_stale_save_keeps_what_only_the_other_person_changed(client, s):
     ) == ["4", "2"]
 
 
-def test_a_clash_shows_both_values_and_resubmitting_the_page_as_rendered_reverts_nothing(
-    client, s
-):
+def test_a_clash_shows_both_values_and_resubmitting_the_page_as_rendered_reverts_nothing(client, s):
     a, b, c, d = s["students"]
     services.record_grades(sheet_of(s["assessment"]), {a.pk: "4", b.pk: "3"}, s["dean"], 0)
     client.force_login(s["dean"])
@@ -563,3 +563,109 @@ def test_a_save_costs_a_fixed_number_of_queries(client, size, django_assert_max_
         )
     assert response.status_code == 302
     assert list(grades(s["assessment"]).values()) == ["4"] * size
+
+
+# Retakes follow the main grade (DOMAIN.md: a blank main grade is owed; a main grade may not
+# change so that an АКЖ grade is owed by nobody).
+
+
+def test_a_corrected_main_grade_cannot_orphan_the_akzh_grade(client, s):
+    a = s["students"][0]
+    client.force_login(s["dean"])
+    services.record_grades(sheet_of(s["assessment"]), {a.pk: "3"}, s["dean"], 0)
+    services.record_grades(sheet_of(s["assessment"]), {a.pk: "2"}, s["dean"], 1)
+    retake = sheet_of(s["assessment"], Attempt.RETAKE)
+    services.record_grades(retake, {a.pk: "2"}, s["dean"], 0)
+
+    form = page_form(client, s["assessment"])
+    form[f"grade-{a.pk}"] = "5"
+    response = client.post(url("sheet", s["assessment"]), form)
+
+    assert response.status_code == 400
+    errors = {row.student.pk: row.error for row in response.context["rows"] if row.error}
+    assert errors[a.pk] == rules.retake_exists("2", s["assessment"].discipline.name).message
+    assert "clear the АКЖ grade first" in errors[a.pk]
+    assert grades(s["assessment"]) == {a.pk: "2"}
+    assert grades(s["assessment"], Attempt.RETAKE) == {a.pk: "2"}
+    # Cleared first, the main grade can then be corrected.
+    form = page_form(client, s["assessment"], Attempt.RETAKE)
+    form[f"grade-{a.pk}"] = ""
+    assert client.post(url("sheet", s["assessment"], Attempt.RETAKE), form).status_code == 302
+    form = page_form(client, s["assessment"])
+    form[f"grade-{a.pk}"] = "5"
+    assert client.post(url("sheet", s["assessment"]), form).status_code == 302
+    assert grades(s["assessment"]) == {a.pk: "5"} and not grades(s["assessment"], "retake")
+
+
+def test_an_akzh_grade_owed_by_nobody_is_shown_marked_and_can_only_be_cleared(client, s):
+    # Data from before the rule: main 5 and an АКЖ 2, written straight into the table.
+    a = s["students"][0]
+    now = timezone.now()
+    for attempt, value in (("main", "5"), ("retake", "2")):
+        Grade.objects.create(
+            assessment=s["assessment"], student=a, attempt=attempt, value=value, entered_at=now
+        )
+    client.force_login(s["dean"])
+    response = client.get(url("sheet", s["assessment"], Attempt.RETAKE))
+    rows = {row.student.pk: row for row in response.context["rows"]}
+    assert rows[a.pk].stray and rows[a.pk].text == "2"
+    assert "no longer owes" in response.content.decode()
+
+    form = page_form(client, s["assessment"], Attempt.RETAKE, response=response)
+    form[f"grade-{a.pk}"] = "4"
+    refused = client.post(url("sheet", s["assessment"], Attempt.RETAKE), form)
+    assert refused.status_code == 400
+    assert "does not owe this assessment" in refused.content.decode()
+
+    form[f"grade-{a.pk}"] = ""
+    assert client.post(url("sheet", s["assessment"], Attempt.RETAKE), form).status_code == 302
+    assert not grades(s["assessment"], Attempt.RETAKE)
+    assert GradeChange.objects.get(attempt="retake").old_value == "2"
+
+
+def test_a_blank_main_grade_is_owed_and_can_be_retaken(client, s):
+    a, b = s["students"][:2]
+    services.record_grades(sheet_of(s["assessment"]), {b.pk: "5"}, s["dean"], 0)
+    client.force_login(s["dean"])
+    response = client.get(url("sheet", s["assessment"], Attempt.RETAKE))
+    listed = [row.student for row in response.context["rows"]]
+    assert a in listed and b not in listed
+
+    form = page_form(client, s["assessment"], Attempt.RETAKE, response=response)
+    form[f"grade-{a.pk}"] = "4"
+    assert client.post(url("sheet", s["assessment"], Attempt.RETAKE), form).status_code == 302
+    assert grades(s["assessment"], Attempt.RETAKE) == {a.pk: "4"}
+    owing = {row.student for row in owing_students(s["assessment"].session, "after", s["group"])}
+    assert a not in owing, "the АКЖ grade clears the debt after АКЖ"
+
+
+# A refused request writes nothing.
+
+
+@pytest.mark.parametrize("attempt", [Attempt.MAIN, Attempt.RETAKE])
+def test_a_readers_refused_save_or_submit_makes_no_sheet(client, s, attempt):
+    client.force_login(factories.user(role=roles.VICE_RECTOR))
+    a = s["students"][0]
+    post = {"version": "0", f"grade-{a.pk}": "5"}
+    assert client.post(url("sheet", s["assessment"], attempt), post).status_code == 403
+    assert client.post(url("sheet_submit", s["assessment"], attempt)).status_code == 403
+    assert client.post(url("sheet_lock", s["assessment"], attempt)).status_code == 403
+    assert not GradeSheet.objects.exists()
+    assert not Grade.objects.exists()
+
+
+def test_a_refused_save_writes_no_sheet_and_no_admission(client, s):
+    # A student who joined the group after admission was opened, and a bad cell: nothing.
+    newcomer = factories.student(group=s["group"], full_name="Яковлев Ян")
+    client.force_login(s["dean"])
+    response = client.post(
+        url("sheet", s["assessment"]), {"version": "0", f"grade-{newcomer.pk}": "x"}
+    )
+    assert response.status_code == 400
+    assert not GradeSheet.objects.exists()
+    refused = client.post(
+        url("sheet", s["assessment"]),
+        {"version": "0", f"grade-{s['students'][0].pk}": "5", f"grade-{newcomer.pk}": "+"},
+    )
+    assert refused.status_code == 400
+    assert not GradeSheet.objects.exists() and not Grade.objects.exists()
