@@ -14,6 +14,7 @@ from sessions_app import services
 from sessions_app.choices import Attempt, SheetStatus
 from sessions_app.models import (
     Admission,
+    AdmissionChange,
     Assessment,
     ExamSession,
     Grade,
@@ -26,9 +27,18 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-MODELS = [ExamSession, Assessment, GradeSheet, Admission, Grade, GradeChange, SheetEvent]
-READ_ONLY = [GradeSheet, Admission, Grade, GradeChange, SheetEvent]
-SCOPED = [Assessment, GradeSheet, Admission, Grade, GradeChange, SheetEvent]
+MODELS = [
+    ExamSession,
+    Assessment,
+    GradeSheet,
+    Admission,
+    AdmissionChange,
+    Grade,
+    GradeChange,
+    SheetEvent,
+]
+READ_ONLY = [GradeSheet, Admission, AdmissionChange, Grade, GradeChange, SheetEvent]
+SCOPED = [Assessment, GradeSheet, Admission, AdmissionChange, Grade, GradeChange, SheetEvent]
 
 
 def url(model, view, *args):
@@ -51,7 +61,7 @@ def add_faculty(session, name, n_students=2):
         session=session, group=group, discipline=f.discipline(name=f"{name} discipline")
     )
     dean = f.user(role=roles.DEAN_OFFICE, faculty=faculty, is_staff=True)
-    services.ensure_admissions(session, group)
+    services.ensure_admissions(session, group, dean)
     sheet = services.open_sheet(assessment, Attempt.MAIN)
     services.record_grades(sheet, {s.pk: "4" for s in students}, dean, 0)
     services.submit_sheet(sheet, dean)
@@ -82,6 +92,7 @@ def objects_of(w, key):
         Assessment: part["assessment"],
         GradeSheet: part["sheet"],
         Admission: Admission.objects.filter(group=part["group"]).first(),
+        AdmissionChange: AdmissionChange.objects.filter(group=part["group"]).first(),
         Grade: Grade.objects.filter(assessment=part["assessment"]).first(),
         GradeChange: GradeChange.objects.filter(assessment=part["assessment"]).first(),
         SheetEvent: SheetEvent.objects.filter(sheet=part["sheet"]).first(),

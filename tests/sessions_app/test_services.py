@@ -216,3 +216,77 @@ def test_audit_rows_cannot_be_changed_or_deleted(setup):
     with pytest.raises(ValidationError):
         change.delete()
     assert GradeChange.objects.get().new_value == "5"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_grade_and_an_admission_saved_at_once_never_both_write(monkeypatch):
+    """The head enters a grade while the dean's office marks the same student not admitted. The
+    writers take the session's lock before they read what they check, so the second waits for
+    the first and sees its grade: it refuses ("clear the grade first") instead of leaving a grade
+    behind a not-admitted student."""
+    import threading
+
+    from django.db import connection
+
+    from sessions_app import outcomes
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time: nothing to interleave")
+    session = factories.exam_session()
+    group = factories.group()
+    student = factories.student(group=group)
+    exam = factories.assessment(session=session, group=group)
+    services.ensure_admissions(session, group)
+    written, release = threading.Event(), threading.Event()
+    original = outcomes.refresh
+
+    def refresh_then_wait(session_ids, student_ids=None):
+        original(session_ids, student_ids)
+        if threading.current_thread().name == "grade":
+            written.set()
+            release.wait(10)
+
+    monkeypatch.setattr(outcomes, "refresh", refresh_then_wait)
+    errors = {}
+
+    def run(name, action):
+        try:
+            action()
+        except Exception as error:  # noqa: BLE001 - reported by the test below
+            errors[name] = error
+        finally:
+            connection.close()
+
+    grade = threading.Thread(
+        target=run,
+        args=(
+            "grade",
+            lambda: services.record_grades(
+                services.open_sheet(exam, Attempt.MAIN), {student.pk: "4"}, None, 0
+            ),
+        ),
+        name="grade",
+    )
+    admission = threading.Thread(
+        target=run,
+        args=(
+            "admission",
+            lambda: services.set_admissions(
+                session, group, Attempt.MAIN, {student.pk: (False, "invalid", "")}, None
+            ),
+        ),
+        name="admission",
+    )
+    grade.start()
+    assert written.wait(10)
+    admission.start()
+    admission.join(1)
+    assert admission.is_alive(), "it waits for the grade's commit"
+    release.set()
+    grade.join(10)
+    admission.join(10)
+    assert "grade" not in errors
+    assert isinstance(errors["admission"], services.InvalidGrades)
+    assert "clear the grade first" in errors["admission"].errors[student.pk]
+    assert Grade.objects.get(student=student).value == "4"
+    assert Admission.objects.get(student=student, stage=Attempt.MAIN).admitted is True
