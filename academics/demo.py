@@ -2,8 +2,14 @@
 
 `build_plan()` turns the fixed tables below and seeded random streams into every row, without
 touching the database, so the same plan comes out on every run and every machine. `seed_demo()`
-writes it with bulk upserts keyed by natural keys (a faculty's code, a student's record book...),
-so a second run finds every row in place and changes nothing.
+writes it, and runs again on every `bin/serve`: it adds what is missing; never changes what is
+there. A row is there when its natural key is (a faculty's code, a department's name, a group's
+name in the year, a student's record book...) or, renamed since, when it is still recognised (a
+faculty by its name, a department by its short name in its faculty, a group by any of its
+students). A group's students, and a department's disciplines, staff and teaching loads, are added
+only with their group or department: once it is there, they are its users' to move, renumber or
+delete. So a second run on an untouched database changes nothing, and a run after the demo was
+used leaves what its users changed as they left it.
 
 The totals are the seed report's, for 2023-2024: the programs of its section 1, 520 study groups,
 4 083 day and 7 894 extramural students, 482 teaching staff of whom 194 hold a degree (40.2 %),
@@ -758,8 +764,9 @@ MODELS = [
 BATCH_SIZE = 1000
 
 
-def _upsert(model, rows, unique_fields, refs=(), **fixed):
-    """Insert the plan's rows, or update the rows that have their natural key to their values.
+def _insert(model, rows, refs=(), **fixed):
+    """Insert `rows`, skipping any whose natural key (or another unique value) is taken: the row
+    that holds it is left as it is.
 
     `refs` maps a row's references (natural keys of other rows) to ids: {"group": group_ids}.
     """
@@ -769,56 +776,66 @@ def _upsert(model, rows, unique_fields, refs=(), **fixed):
         values = {k: v for k, v in row.items() if k not in refs}
         values.update({f"{k}_id": ids[row[k]] for k, ids in refs.items()})
         objects.append(model(**values, **fixed))
-    update_fields = [
-        f.name
-        for f in model._meta.concrete_fields
-        if not f.primary_key and f.name not in unique_fields
-    ]
-    model.objects.bulk_create(
-        objects,
-        batch_size=BATCH_SIZE,
-        update_conflicts=True,
-        unique_fields=unique_fields,
-        update_fields=update_fields,
-    )
+    model.objects.bulk_create(objects, batch_size=BATCH_SIZE, ignore_conflicts=True)
 
 
-def _sync_programs(plan, faculty_ids, department_ids):
+def _faculty_ids(plan):
+    """The plan's faculty codes -> ids (None when missing): by code, or by name for a faculty
+    whose code was changed."""
+    by_code, by_name = {}, {}
+    for pk, code, name in Faculty.objects.values_list("pk", "code", "name"):
+        by_code[code], by_name[name] = pk, pk
+    return {
+        row["code"]: by_code.get(row["code"]) or by_name.get(row["name"]) for row in plan.faculties
+    }
+
+
+def _department_ids(plan, faculty_ids):
+    """The plan's department names -> ids (None when missing): by name, or by the short name in
+    its faculty for a department renamed since."""
+    by_name, by_short_name = {}, {}
+    for pk, name, faculty_id, short_name in Department.objects.values_list(
+        "pk", "name", "faculty_id", "short_name"
+    ):
+        by_name[name] = pk
+        if short_name:
+            by_short_name.setdefault((faculty_id, short_name), pk)
+    return {
+        row["name"]: by_name.get(row["name"])
+        or by_short_name.get((faculty_ids[row["faculty"]], row["short_name"]))
+        for row in plan.departments
+    }
+
+
+def _add_programs(plan, faculty_ids, department_ids):
+    """Create the plan's programs that are missing; returns the plan's program keys -> ids."""
     # Program's uniqueness is a pair of conditional constraints, which ON CONFLICT cannot target
     # without repeating their condition, so programs are matched by hand: there are few of them.
     coded = Program.objects.filter(code__in={row["code"] for row in plan.programs})
-    existing = {(p.code, p.level, p.form): p for p in coded}
-    to_create, to_update = [], []
-    for row in plan.programs:
-        values = {
-            "name": row["name"],
-            "faculty_id": faculty_ids[row["faculty"]],
-            "department_id": department_ids[row["department"]],
-        }
-        program = existing.get(_program_key(row))
-        if program is None:
-            to_create.append(
-                Program(code=row["code"], level=row["level"], form=row["form"], **values)
-            )
-        elif any(getattr(program, f) != v for f, v in values.items()):
-            for f, v in values.items():
-                setattr(program, f, v)
-            to_update.append(program)
-    Program.objects.bulk_create(to_create)
-    Program.objects.bulk_update(to_update, ["name", "faculty_id", "department_id"])
-    for row in plan.short_courses:
-        place = {
-            "faculty_id": faculty_ids[row["faculty"]],
-            "department_id": department_ids[row["department"]],
-        }
-        program, created = Program.objects.get_or_create(
-            code="", name=row["name"], level=row["level"], form=row["form"], defaults=place
+    existing = set(coded.values_list("code", "level", "form"))
+    Program.objects.bulk_create(
+        Program(
+            code=row["code"],
+            level=row["level"],
+            form=row["form"],
+            name=row["name"],
+            faculty_id=faculty_ids[row["faculty"]],
+            department_id=department_ids[row["department"]],
         )
-        # Saved only when it changed: a save tells the reports that figures may have changed
-        # (sessions_app.figures).
-        if not created and any(getattr(program, f) != v for f, v in place.items()):
-            program.faculty_id, program.department_id = place["faculty_id"], place["department_id"]
-            program.save()
+        for row in plan.programs
+        if _program_key(row) not in existing
+    )
+    for row in plan.short_courses:
+        Program.objects.get_or_create(
+            code="",
+            name=row["name"],
+            level=row["level"],
+            form=row["form"],
+            defaults={
+                "faculty_id": faculty_ids[row["faculty"]],
+                "department_id": department_ids[row["department"]],
+            },
+        )
     return {
         (code, level, form): pk
         for code, level, form, pk in coded.values_list("code", "level", "form", "pk")
@@ -827,33 +844,61 @@ def _sync_programs(plan, faculty_ids, department_ids):
 
 @transaction.atomic
 def seed_demo(plan=None):
-    """Write the demo university; returns the number of rows of each model afterwards."""
+    """Write the demo university: adds what is missing; never changes what is there. Returns the
+    number of rows of each model afterwards."""
     plan = plan or build_plan()
     year, _ = AcademicYear.objects.get_or_create(start_year=START_YEAR)
 
-    _upsert(Faculty, plan.faculties, ["code"])
-    faculties = Faculty.objects.filter(code__in=[row["code"] for row in plan.faculties])
-    faculty_ids = dict(faculties.values_list("code", "pk"))
-    _upsert(Department, plan.departments, ["name"], {"faculty": faculty_ids})
-    departments = Department.objects.filter(name__in=[row["name"] for row in plan.departments])
-    department_ids = dict(departments.values_list("name", "pk"))
-    program_ids = _sync_programs(plan, faculty_ids, department_ids)
+    faculty_ids = _faculty_ids(plan)
+    _insert(Faculty, [row for row in plan.faculties if faculty_ids[row["code"]] is None])
+    faculty_ids = _faculty_ids(plan)
 
-    _upsert(
+    department_ids = _department_ids(plan, faculty_ids)
+    new_departments = {name for name, pk in department_ids.items() if pk is None}
+    _insert(
+        Department,
+        [row for row in plan.departments if row["name"] in new_departments],
+        {"faculty": faculty_ids},
+    )
+    department_ids = _department_ids(plan, faculty_ids)
+    program_ids = _add_programs(plan, faculty_ids, department_ids)
+
+    # A group is there by its name in the year, or, renamed since, by any of its students; the
+    # students of a group that is there are its dean's office's (moved, renumbered, expelled...).
+    members = {}
+    for row in plan.students:
+        members.setdefault(row["group"], []).append(row["record_book"])
+    students = set(Student.objects.values_list("record_book", flat=True))
+    groups = set(StudyGroup.objects.filter(academic_year=year).values_list("name", flat=True))
+    new_groups = {
+        row["name"]
+        for row in plan.groups
+        if row["name"] not in groups
+        and not any(record_book in students for record_book in members.get(row["name"], ()))
+    }
+    _insert(
         StudyGroup,
-        plan.groups,
-        ["academic_year", "name"],
+        [row for row in plan.groups if row["name"] in new_groups],
         {"program": program_ids},
         academic_year_id=year.pk,
     )
-    group_ids = dict(StudyGroup.objects.filter(academic_year=year).values_list("name", "pk"))
-    _upsert(Student, plan.students, ["record_book"], {"group": group_ids})
-    _upsert(Discipline, plan.disciplines, ["name"], {"department": department_ids})
-    _upsert(StaffMember, plan.staff, ["personnel_number"], {"department": department_ids})
-    _upsert(
+    group_ids = dict(
+        StudyGroup.objects.filter(academic_year=year, name__in=new_groups).values_list("name", "pk")
+    )
+    _insert(
+        Student, [row for row in plan.students if row["group"] in new_groups], {"group": group_ids}
+    )
+
+    # A department's disciplines, staff and teaching loads come with it: those of a department
+    # that is there are the academic department's.
+    def of_new_departments(rows):
+        return [row for row in rows if row["department"] in new_departments]
+
+    _insert(Discipline, of_new_departments(plan.disciplines), {"department": department_ids})
+    _insert(StaffMember, of_new_departments(plan.staff), {"department": department_ids})
+    _insert(
         TeachingLoad,
-        plan.loads,
-        ["department", "academic_year", "term", "level"],
+        of_new_departments(plan.loads),
         {"department": department_ids},
         academic_year_id=year.pk,
     )

@@ -14,7 +14,8 @@ computed from the real date, so later on they move (and finally all show as expi
 
 Programs are looked up in the registry (academics.demo) by code, level and form; a program the
 registry does not hold (the PhD programs) is written by its code and name. `seed_accreditation_demo`
-is idempotent: each row is found by its natural key and updated, never duplicated.
+adds what is missing; never changes what is there: a row found by its natural key is left as the
+academic department left it, and none is duplicated.
 """
 
 import datetime
@@ -133,65 +134,75 @@ def _licence(number, code, name, level, form, status):
         key = {"program": program}
     else:
         key = {"program": None, "code": code, "name": name, "level": level, "form": form}
+    if LicenceApplication.objects.filter(**key, date_sent=SENT).exists():
+        return
     granted = status == LicenceStatus.GRANTED
-    values = {
-        "status": status,
-        "licence_number": f"LS24{number:06d}" if granted else "",
-        "licence_date": LICENSED if granted else None,
-        "valid_until": (
+    LicenceApplication.objects.create(
+        **key,
+        date_sent=SENT,
+        status=status,
+        licence_number=f"LS24{number:06d}" if granted else "",
+        licence_date=LICENSED if granted else None,
+        valid_until=(
             LICENSED.replace(year=LICENSED.year + SHORT_COURSE_YEARS)
             if granted and level == Level.SHORT_COURSE
             else None
         ),
-        "note": "" if status != LicenceStatus.REFUSED else "Документтер толук эмес",
-    }
-    LicenceApplication.objects.update_or_create(**key, date_sent=SENT, defaults=values)
+        note="" if status != LicenceStatus.REFUSED else "Документтер толук эмес",
+    )
 
 
 @transaction.atomic
 def seed_accreditation_demo():
-    """Write the demo's agencies, licence applications, accreditations and seminars; returns
-    the number of rows of each model afterwards. Running it again changes nothing."""
+    """Write the demo's agencies, licence applications, accreditations and seminars: adds what is
+    missing; never changes what is there. Returns the number of rows of each model afterwards.
+
+    An accreditation is found by its program (or none, for the institutional one) and decision
+    date, a seminar by its topic and date: one whose agency was changed or renamed is still there.
+    An agency is created only for a missing accreditation or seminar that names it."""
     agencies = {}
-    for row in AGENCIES:
-        agencies[row["name"]], _ = Agency.objects.update_or_create(
-            name=row["name"], defaults={k: v for k, v in row.items() if k != "name"}
-        )
+
+    def agency(name):
+        if name not in agencies:
+            row = next(row for row in AGENCIES if row["name"] == name)
+            agencies[name], _ = Agency.objects.get_or_create(
+                name=name, defaults={k: v for k, v in row.items() if k != "name"}
+            )
+        return agencies[name]
 
     for number, (code, name, level, form, status) in enumerate(LICENCES, start=100):
         _licence(number, code, name, level, form, status)
 
-    for code, level, form, agency, decided, years in ACCREDITATIONS:
+    for code, level, form, agency_name, decided, years in ACCREDITATIONS:
         program = _program(code, "", level, form)
         if program is None:
             continue  # the academic structure's demo has not been loaded
-        Accreditation.objects.update_or_create(
-            kind=AccreditationKind.PROGRAM,
-            program=program,
-            agency=agencies[agency],
-            decision_date=decided,
-            defaults={"term_years": years},
-        )
-    agency, decided, years = INSTITUTIONAL
-    Accreditation.objects.update_or_create(
-        kind=AccreditationKind.INSTITUTIONAL,
-        program=None,
-        agency=agencies[agency],
-        decision_date=decided,
-        defaults={"term_years": years},
-    )
+        _accreditation(AccreditationKind.PROGRAM, program, agency_name, decided, years, agency)
+    agency_name, decided, years = INSTITUTIONAL
+    _accreditation(AccreditationKind.INSTITUTIONAL, None, agency_name, decided, years, agency)
 
-    for topic, day, agency, participants in SEMINARS:
-        Seminar.objects.update_or_create(
-            topic=topic,
-            date=day,
-            defaults={
-                "agency": agencies[agency],
-                "participants": participants,
-                "participants_note": "Профессордук-окутуучулук курам",
-            },
-        )
+    for topic, day, agency_name, participants in SEMINARS:
+        if not Seminar.objects.filter(topic=topic, date=day).exists():
+            Seminar.objects.create(
+                topic=topic,
+                date=day,
+                agency=agency(agency_name),
+                participants=participants,
+                participants_note="Профессордук-окутуучулук курам",
+            )
     return [
         (model, model.objects.count())
         for model in (Agency, LicenceApplication, Accreditation, Seminar)
     ]
+
+
+def _accreditation(kind, program, agency_name, decided, years, agency):
+    if Accreditation.objects.filter(kind=kind, program=program, decision_date=decided).exists():
+        return
+    Accreditation.objects.create(
+        kind=kind,
+        program=program,
+        agency=agency(agency_name),
+        decision_date=decided,
+        term_years=years,
+    )

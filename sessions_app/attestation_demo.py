@@ -8,7 +8,8 @@ exam's 721 are shared among the programs in proportion to their final-year stude
 thesis list is 625 of the 627 admitted to the exam, so nobody defends who was not admitted to
 the state exam. In both kinds "not in time" is exactly the admitted who did not sit, as the seed's
 figures give (627 − 615 = 12, 625 − 604 = 21). Every choice comes from seeded random streams over
-students sorted by record book, so a second run writes the same rows and changes nothing.
+students sorted by record book, so every machine draws the same lists. Run again, it adds what is
+missing; never changes what is there (seed_attestation_demo).
 """
 
 import random
@@ -95,52 +96,40 @@ def build_lists():
 
 @transaction.atomic
 def seed_attestation_demo():
-    """Write the demo's state attestation lists; a second run changes nothing. Returns the number
-    of entries written per kind."""
+    """Write the demo's state attestation lists: adds what is missing; never changes what is
+    there. The lists are drawn together (the thesis list from those admitted to the exam), so
+    they are one: written while the demo year has no state attestation, the users' once it has.
+    Returns the number of entries written per kind."""
     year = AcademicYear.objects.get(start_year=START_YEAR)
+    if StateAttestation.objects.filter(academic_year=year).exists():
+        return {EXAM: 0, THESIS: 0}
     lists = build_lists()
     pairs = {(kind, row[1]) for kind, rows in lists.items() for row in rows}
     StateAttestation.objects.bulk_create(
         [
             StateAttestation(academic_year=year, kind=kind, program_id=program)
             for kind, program in sorted(pairs)
-        ],
-        ignore_conflicts=True,
+        ]
     )
     attestation_ids = {
         (kind, program): pk
-        for pk, kind, program in StateAttestation.objects.filter(
-            academic_year=year, program__in={program for _, program in pairs}
-        ).values_list("pk", "kind", "program_id")
-        if (kind, program) in pairs
-    }
-    entries = [
-        AttestationEntry(
-            attestation_id=attestation_ids[(kind, program)],
-            student_id=student,
-            ordered=ordered,
-            sat=sat,
-            grade=grade,
-            not_in_time=not_in_time,
+        for pk, kind, program in StateAttestation.objects.filter(academic_year=year).values_list(
+            "pk", "kind", "program_id"
         )
-        for kind, rows in lists.items()
-        for student, program, ordered, sat, grade, not_in_time in rows
-    ]
+    }
     AttestationEntry.objects.bulk_create(
-        entries,
+        [
+            AttestationEntry(
+                attestation_id=attestation_ids[(kind, program)],
+                student_id=student,
+                ordered=ordered,
+                sat=sat,
+                grade=grade,
+                not_in_time=not_in_time,
+            )
+            for kind, rows in lists.items()
+            for student, program, ordered, sat, grade, not_in_time in rows
+        ],
         batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["attestation", "student"],
-        update_fields=["ordered", "sat", "grade", "not_in_time"],
     )
-    # What an earlier plan put on the demo's lists and this one does not, goes.
-    wanted = {(e.attestation_id, e.student_id) for e in entries}
-    stale = [
-        pk
-        for pk, attestation, student in AttestationEntry.objects.filter(
-            attestation_id__in=set(attestation_ids.values())
-        ).values_list("pk", "attestation_id", "student_id")
-        if (attestation, student) not in wanted
-    ]
-    AttestationEntry.objects.filter(pk__in=stale).delete()
     return {kind: len(rows) for kind, rows in lists.items()}

@@ -4,12 +4,15 @@ Before АКЖ the day form has the seed's contingent of 4 083: 3 463 admitted an
 valid reason, 431 without), 328 excellent, 634 excellent and good, 1 168 mixed, 5 satisfactory and
 1 328 owing; the extramural form has 7 894: 5 583 admitted, 11 / 4 052 / 585 / 5 and 930 owing.
 After АКЖ most of those who owe pass their retakes. The rows are those of the results workbook
-(sessions_app.importer), so the demo goes through the same import as a university's file.
+(sessions_app.importer), so the demo goes through the same import as a university's file. Run
+again, it adds what is missing; never changes what is there: a student already in the session is
+its users' (seed_session_demo).
 """
 
+import datetime
 import random
 
-from academics.demo import START_YEAR
+from academics.demo import START_YEAR, build_plan
 from academics.models import Discipline, Student
 
 from .choices import Attempt
@@ -47,23 +50,22 @@ def _graded_values(rng, category, n):
     return values
 
 
-def _disciplines_for(rng, pool, group_name):
+def _disciplines_for(pool, group_name):
     picked = _rng(f"disciplines-{group_name}").sample(pool, EXAMS_PER_GROUP + 1)
     return picked[:EXAMS_PER_GROUP], picked[EXAMS_PER_GROUP]
 
 
-def build_rows():
-    """The rows of the demo session's results workbook, as the importer reads them."""
-    pool = list(Discipline.objects.order_by("name").values_list("name", flat=True))
-    students = list(
-        Student.objects.select_related("group__program__faculty", "group__academic_year")
-        .filter(group__academic_year__start_year=START_YEAR)
-        .order_by("record_book")
-    )
+def _categories(plan):
+    """{record book: (kind, detail)}: the category drawn for each of the plan's students. Drawn
+    over the plan (academics.demo), not over the database, so that the draw is the first run's
+    whatever users changed since (a student moved to another form, one added to a group)."""
+    form_of = {group["name"]: group["program"][2] for group in plan.groups}
+    record_books = sorted(student["record_book"] for student in plan.students)
+    form = {student["record_book"]: form_of[student["group"]] for student in plan.students}
     rng = _rng("categories")
     category = {}
-    for form, (valid, invalid, exc, good, mixed, sat) in TARGETS.items():
-        in_form = [s for s in students if s.group.program.form == form]
+    for study_form, (valid, invalid, exc, good, mixed, sat) in TARGETS.items():
+        in_form = [record_book for record_book in record_books if form[record_book] == study_form]
         rng.shuffle(in_form)
         owing = len(in_form) - valid - invalid - exc - good - mixed - sat
         owed = [round(owing * share / sum(OWED_SPLIT)) for share in OWED_SPLIT]
@@ -79,15 +81,31 @@ def build_rows():
             + [("owing", 2)] * owed[1]
             + [("owing", 3)] * owed[2]
         )
-        for student, kind in zip(in_form, kinds, strict=True):
-            category[student.pk] = kind
+        category.update(zip(in_form, kinds, strict=True))
+    return category
 
+
+def build_rows(only=None, plan=None):
+    """The rows of the demo session's results workbook, as the importer reads them: those of the
+    demo's students (academics.demo's plan) in the database, or only of the record books `only`.
+    Each student's rows are theirs alone: leaving some out changes nobody else's."""
+    category = _categories(plan or build_plan())
+    pool = list(Discipline.objects.order_by("name").values_list("name", flat=True))
+    students = (
+        Student.objects.select_related("group__program__faculty", "group__academic_year")
+        .filter(group__academic_year__start_year=START_YEAR)
+        .order_by("record_book")
+    )
     rows = []
     for student in students:
+        if student.record_book not in category or (
+            only is not None and student.record_book not in only
+        ):
+            continue  # a student users added, or one in the session already
         group = student.group
-        exams, credit = _disciplines_for(rng, pool, group.name)
+        exams, credit = _disciplines_for(pool, group.name)
         base = student_columns(student, group.academic_year.name, TERM)
-        kind, detail = category[student.pk]
+        kind, detail = category[student.record_book]
         srng = _rng(f"student-{student.record_book}")
         rows += _student_rows(
             base, [(d, "exam") for d in exams] + [(credit, "credit")], kind, detail, srng
@@ -180,40 +198,122 @@ def _student_rows(base, assessments, kind, detail, srng):
     return rows
 
 
-def seed_session_demo():
-    """Load the demo session through the results import; a second run changes nothing.
+# The demo session's periods. The demo keeps its sheets open for entry (no entry deadline), so
+# that a demo user can try the grade sheet.
+DATES = {
+    "main_start": datetime.date(START_YEAR + 1, 5, 27),
+    "main_end": datetime.date(START_YEAR + 1, 6, 15),
+    "retake_start": datetime.date(START_YEAR + 1, 6, 17),
+    "retake_end": datetime.date(START_YEAR + 1, 6, 29),
+}
 
-    Returns the import's result (its counts say what was created, updated or left unchanged).
-    """
-    import datetime
 
-    from .attestation_demo import seed_attestation_demo
+def in_contingent(start_year, term):
+    """The record books of the students in the session's contingent (a main-stage admission):
+    everything about them in that session is its users' (a demo loader leaves them out)."""
+    from .models import Admission
+
+    return set(
+        Admission.objects.filter(
+            session__academic_year__start_year=start_year, session__term=term, stage=Attempt.MAIN
+        ).values_list("student__record_book", flat=True)
+    )
+
+
+def rows_to_add(rows, start_year, term):
+    """`rows` less those of any student who would land on a sheet of the session that is
+    submitted or locked: nothing on such a sheet changes until it is reopened (DOMAIN.md)."""
+    from .choices import SheetStatus
+    from .models import GradeSheet
+
+    closed = set(
+        GradeSheet.objects.filter(
+            assessment__session__academic_year__start_year=start_year,
+            assessment__session__term=term,
+        )
+        .exclude(status=SheetStatus.DRAFT)
+        .values_list(
+            "assessment__group__name", "assessment__discipline__name", "assessment__kind", "attempt"
+        )
+    )
+    if not closed:
+        return rows
+    kept_out = {
+        row["student_id"]
+        for row in rows
+        if (row["group"], row["discipline"], row["kind"], row["attempt"]) in closed
+    }
+    return [row for row in rows if row["student_id"] not in kept_out]
+
+
+def _import(rows):
     from .importer import import_rows
-    from .models import ExamSession
 
     rows = [
         {key: value if isinstance(value, int) else str(value) for key, value in row.items()}
-        for row in build_rows()
+        for row in rows
     ]
+    if not rows:
+        return
     result = import_rows(rows)
     if not result.ok:
         raise RuntimeError("; ".join(str(error) for error in result.errors[:10]))
-    # The demo keeps its sheets open for entry, so that a demo user can try the grade sheet.
-    ExamSession.objects.filter(academic_year__start_year=START_YEAR, term=TERM).update(
-        main_start=datetime.date(START_YEAR + 1, 5, 27),
-        main_end=datetime.date(START_YEAR + 1, 6, 15),
-        retake_start=datetime.date(START_YEAR + 1, 6, 17),
-        retake_end=datetime.date(START_YEAR + 1, 6, 29),
-    )
+
+
+def seed_session_demo(plan=None):
+    """Load the demo session through the results import: adds what is missing; never changes
+    what is there.
+
+    Only the demo students not yet in the session's contingent are imported (all of them on the
+    first run, none on the next); the session's dates are set where they are still empty, the
+    examiners and days where an assessment has none. Returns the number of the demo session's
+    rows of each model afterwards.
+    """
+    from .attestation_demo import seed_attestation_demo
+    from .models import Admission, Assessment, ExamSession, Grade, GradeSheet
+
+    plan = plan or build_plan()
+    missing = {row["record_book"] for row in plan.students} - in_contingent(START_YEAR, TERM)
+    if missing:
+        rows = build_rows(only=missing, plan=plan)
+        _import(rows_to_add(rows, START_YEAR, TERM))
+    sessions = ExamSession.objects.filter(academic_year__start_year=START_YEAR, term=TERM)
+    for session in sessions:
+        _fill_dates(session)
     _assign_examiners()
     seed_attestation_demo()
-    return result
+    return [
+        (ExamSession, sessions.count()),
+        (Assessment, Assessment.objects.filter(session__in=sessions).count()),
+        (Admission, Admission.objects.filter(session__in=sessions).count()),
+        (GradeSheet, GradeSheet.objects.filter(assessment__session__in=sessions).count()),
+        (Grade, Grade.objects.filter(assessment__session__in=sessions).count()),
+    ]
+
+
+def _fill_dates(session):
+    """Set the session's dates that are empty to the demo's, unless one would then come after
+    its end (or its end before its start) as the users set them."""
+    from .models import ExamSession
+
+    values = {field: getattr(session, field) or day for field, day in DATES.items()}
+    for start, end in (("main_start", "main_end"), ("retake_start", "retake_end")):
+        if values[start] > values[end]:
+            for field in (start, end):
+                if getattr(session, field) is None:
+                    values[field] = None
+    empty = {
+        field: value
+        for field, value in values.items()
+        if getattr(session, field) is None and value is not None
+    }
+    if empty:
+        ExamSession.objects.filter(pk=session.pk).update(**empty)
 
 
 def _assign_examiners():
     """Each demo assessment is examined by a teacher of the discipline's department, on a day of
-    the main period."""
-    import datetime
+    the main period: only an assessment without a day gets one, and an examiner if it has none."""
     import zlib
 
     from academics.models import StaffMember
@@ -234,7 +334,7 @@ def _assign_examiners():
         if teachers and assessment.examiner_id is None:
             assessment.examiner_id = teachers[key % len(teachers)]
         # Monday 27 May to Saturday 15 June, skipping Sundays.
-        day = datetime.date(START_YEAR + 1, 5, 27) + datetime.timedelta(days=key % 20)
+        day = DATES["main_start"] + datetime.timedelta(days=key % 20)
         if day.weekday() == 6:
             day += datetime.timedelta(days=1)
         assessment.date = day

@@ -6,14 +6,23 @@ assessments each (or ten, fifteen…: `assessments`, `seed_demo --assessments`),
 around the summer 2023-2024 session's shares and drifting a little with the years; those who owe
 retake at АКЖ. The rows go through the results import, as a
 university's files would, so every figure is computed from grades, as for the demo session itself.
+Run again, it adds what is missing; never changes what is there (seed_history).
 """
 
 import random
 
-from academics.demo import START_YEAR
+from academics.demo import START_YEAR, build_plan
 from academics.models import Discipline, Student
 
-from .demo import EXAMS_PER_GROUP, TERM, _student_rows, student_columns
+from .demo import (
+    EXAMS_PER_GROUP,
+    TERM,
+    _import,
+    _student_rows,
+    in_contingent,
+    rows_to_add,
+    student_columns,
+)
 
 # The shares of the categories in the demo session (both forms): not admitted with a valid
 # reason, without one, excellent, excellent and good, mixed, satisfactory; the rest owe. They are
@@ -30,9 +39,13 @@ def history_sessions(years):
     return sorted(s for s in sessions if s < (START_YEAR, TERM))
 
 
-def build_history_rows(start_year, term, students=None, pool=None, assessments=ASSESSMENTS):
+def build_history_rows(
+    start_year, term, students=None, pool=None, assessments=ASSESSMENTS, only=None
+):
     """The results workbook rows of the session (start_year, term): `assessments` per student, a
     multiple of five (each five: four exams and a credit; the default, five, as the demo session).
+    With `only`, a set of record books, only the rows of those students; the others are drawn all
+    the same, so that each student's rows are the same with or without it.
     """
     blocks, rest = divmod(assessments, EXAMS_PER_GROUP + 1)
     if blocks < 1 or rest:
@@ -63,6 +76,8 @@ def build_history_rows(start_year, term, students=None, pool=None, assessments=A
         # Earlier years did a little worse: fewer in the passing categories, more owing.
         shares = [SHARES[0], SHARES[1]] + [share * (1 - 0.03 * age) for share in SHARES[2:]]
         draw, kind, detail = rng.random(), "owing", rng.choice((1, 1, 1, 2, 2, 3))
+        if only is not None and student.record_book not in only:
+            continue
         for (name, extra), share in zip(
             (
                 ("not_admitted", "valid"),
@@ -98,21 +113,27 @@ def build_history_rows(start_year, term, students=None, pool=None, assessments=A
     ]
 
 
-def seed_history(years, assessments=ASSESSMENTS):
+def seed_history(years, assessments=ASSESSMENTS, plan=None):
     """Load the sessions of history_sessions(years) through the results import, `assessments`
-    per student (see build_history_rows); a second run changes nothing. Returns the number of
-    sessions loaded."""
-    from .importer import import_rows
-
+    per student (see build_history_rows): adds what is missing; never changes what is there. Only
+    the demo students not yet in a session's contingent are imported into it (all of them the
+    first time, none the next). Returns the number of sessions."""
+    plan = plan or build_plan()
+    demo_students = {row["record_book"] for row in plan.students}
     sessions = history_sessions(years)
     pool = list(Discipline.objects.order_by("name").values_list("name", flat=True))
-    students = list(
-        Student.objects.select_related("group__program__faculty")
+    # The plan's students, as the first run drew them: one a user added does not shift the draw.
+    students = [
+        student
+        for student in Student.objects.select_related("group__program__faculty")
         .filter(group__academic_year__start_year=START_YEAR)
         .order_by("record_book")
-    )
+        if student.record_book in demo_students
+    ]
     for start_year, term in sessions:
-        result = import_rows(build_history_rows(start_year, term, students, pool, assessments))
-        if not result.ok:
-            raise RuntimeError("; ".join(str(error) for error in result.errors[:10]))
+        missing = demo_students - in_contingent(start_year, term)
+        if not missing:
+            continue
+        rows = build_history_rows(start_year, term, students, pool, assessments, only=missing)
+        _import(rows_to_add(rows, start_year, term))
     return len(sessions)

@@ -1,7 +1,8 @@
 """The demo university's surveys: "Through students' eyes" of the summer session 2023-2024, with
 the seed report's shares (34% эң жакшы, 53% жакшы, 7% канааттандырарлык, 3% жаман, 3% өтө
 жаман; 77% жок, 23% ооба), loaded as a Google Forms export through the survey import, as the
-academic department would load theirs. A second run adds nothing (the import skips known rows)."""
+academic department would load theirs. Run again, it adds what is missing; never changes what is
+there (seed_survey_demo)."""
 
 import csv
 import datetime
@@ -11,6 +12,7 @@ import random
 from academics.demo import START_YEAR
 
 TITLE = "Экзамендик сессия студенттердин көз карашы менен"
+FILENAME = "studentterdin-koz-karashy.csv"
 QUESTIONS = (
     "Экзамендик сессияны уюштурууга жана өткөрүүгө Сиздин берген бааңыз",
     "Сиздин билимиңизди, жөндөмүңүздү баалоодо акыйкатсыздыкка, адилетсиздикке жол берилдиби?",
@@ -47,15 +49,31 @@ def export_csv():
 
 
 def seed_survey_demo():
-    """Import the demo export; returns the import's result."""
+    """Import the demo export: adds what is missing; never changes what is there. Once a survey
+    has the demo's title or any of its rows (renamed since), it is the users': nothing is imported
+    into it, so its questions, options and responses stay as they left them. Returns the import's
+    result, or one that added nothing."""
     from academics.models import AcademicYear
 
     from .choices import About, QuestionKind
-    from .importer import import_survey
+    from .importer import ImportResult, import_survey, parse
+    from .models import Response, Survey
 
+    data = export_csv()
+    survey = Survey.objects.filter(title=TITLE).first()
+    rows = parse(data, FILENAME).rows
+    if survey is None:
+        response = (
+            Response.objects.filter(row_hash__in=[row.row_hash for row in rows])
+            .select_related("survey")
+            .first()
+        )
+        survey = response.survey if response is not None else None
+    if survey is not None:
+        return ImportResult(survey, False, 0, len(rows), survey.questions.count())
     return import_survey(
-        export_csv(),
-        "studentterdin-koz-karashy.csv",
+        data,
+        FILENAME,
         TITLE,
         about=About.EXAM_SESSION,
         academic_year=AcademicYear.objects.get(start_year=START_YEAR),

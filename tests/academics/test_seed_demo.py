@@ -233,7 +233,7 @@ def test_disciplines_each_with_a_department():
 def _snapshot():
     return {
         model._meta.label: list(model.objects.order_by("pk").values_list())
-        for app in ("academics", "sessions_app")
+        for app in ("academics", "accreditation", "sessions_app", "surveys")
         for model in apps.get_app_config(app).get_models()
     }
 

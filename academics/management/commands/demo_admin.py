@@ -1,4 +1,7 @@
-"""Create the demo administrator and one demo user per role once, and print how to log in."""
+"""Create the demo administrator and one demo user per role once, and print how to log in.
+
+Adds what is missing; never changes what is there: an account that exists keeps its password,
+roles and faculty as its users left them."""
 
 import os
 

@@ -1,4 +1,7 @@
-"""`manage.py seed_demo`: fill the database with the demo university (see academics/demo.py)."""
+"""`manage.py seed_demo`: fill the database with the demo university (see academics/demo.py).
+
+Every loader it runs adds what is missing; never changes what is there: `bin/serve` runs it on
+every start, after the demo's users have changed what they liked."""
 
 import time
 
@@ -6,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from academics.demo import START_YEAR, seed_demo
+from academics.demo import START_YEAR, build_plan, seed_demo
 from accreditation.demo import seed_accreditation_demo
 from sessions_app.demo import seed_session_demo
 from sessions_app.history_demo import ASSESSMENTS, seed_history
@@ -16,10 +19,10 @@ from surveys.demo import seed_survey_demo
 class Command(BaseCommand):
     # argparse needs a plain string here; like Django's own commands, the help is not translated.
     help = (
-        "Create or refresh the demo university: faculties, departments, programs, groups, "
-        "students, staff and teaching loads at the scale of the 2023-2024 report, and its "
-        "summer exam session before and after the retake period. Running it again changes "
-        "nothing."
+        "Create the demo university: faculties, departments, programs, groups, students, staff "
+        "and teaching loads at the scale of the 2023-2024 report, and its summer exam session "
+        "before and after the retake period. Run again, it adds what is missing and never "
+        "changes what is there (what the demo's users entered stays as they left it)."
     )
 
     def add_arguments(self, parser):
@@ -46,17 +49,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        counts, history = seed_demo(), 0
+        plan = build_plan()
+        counts, history = seed_demo(plan), 0
         counts = [*counts, *seed_accreditation_demo()]
         if not options["no_session"]:
-            history = seed_history(max(options["history_years"], 1), options["assessments"])
-            result = seed_session_demo()
+            history = seed_history(
+                max(options["history_years"], 1), options["assessments"], plan=plan
+            )
+            counts += seed_session_demo(plan)
             seed_survey_demo()
-            counts = list(counts) + [
-                (model, c.created + c.updated + c.unchanged)
-                for model, c in result.counts.items()
-                if model._meta.app_label == "sessions_app"
-            ]
         seconds = time.monotonic() - started
         if options["verbosity"] < 1:
             return
