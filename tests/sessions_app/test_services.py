@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from academics import roles
-from sessions_app import services
+from sessions_app import rules, services
 from sessions_app.choices import Attempt, ChangeSource, SheetStatus
 from sessions_app.models import Admission, Grade, GradeChange, SheetEvent
 from tests import factories
@@ -287,6 +287,6 @@ def test_a_grade_and_an_admission_saved_at_once_never_both_write(monkeypatch):
     admission.join(10)
     assert "grade" not in errors
     assert isinstance(errors["admission"], services.InvalidGrades)
-    assert "clear the grade first" in errors["admission"].errors[student.pk]
+    assert errors["admission"].refusals[student.pk].code == rules.HAS_GRADE  # clear it first
     assert Grade.objects.get(student=student).value == "4"
     assert Admission.objects.get(student=student, stage=Attempt.MAIN).admitted is True
