@@ -658,17 +658,17 @@ def test_an_empty_file_is_refused():
 
 
 def test_a_too_large_file_is_refused(monkeypatch):
-    monkeypatch.setattr(importer, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(importer.workbook, "MAX_FILE_BYTES", 1000)
     assert "at most 0.0 MB" in refused(workbook(good_rows()))
 
 
 def test_too_many_rows_are_refused(monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 5)
+    monkeypatch.setattr(importer.workbook, "MAX_ROWS", 5)
     assert "The sheet has 9 rows; at most 5" in refused(workbook(good_rows()))
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(monkeypatch):
-    monkeypatch.setattr(importer, "MAX_UNPACKED_BYTES", 10_000)
+    monkeypatch.setattr(importer.workbook, "MAX_UNPACKED_BYTES", 10_000)
     data = workbook(good_rows() * 20)
     assert "unpacks to" in refused(data)
 
