@@ -1,10 +1,22 @@
 """The results import: a session's results workbook, read fast, checked whole, written at once.
 
-- workbook: reading, and the file's limits (size, rows, zip and XML bombs, formulas);
-- columns: the headers, the words the cells may say, and their parsers;
-- pipeline: the checks, every error with its Excel row, the column as headed in the file and the
-  reason, and the writes, in one transaction, of a file without errors;
-- template: the workbook to fill in.
+A pipeline of small stages over named records:
+
+- read (workbook): the file's limits, its zip and XML checks and its formulas, then the values of
+  the results sheet through python-calamine;
+- rows (columns, records): the headers, each row parsed into a ResultRow (its Enrolment: the
+  student in the session; its Mark: one attempt at one assessment), and the rows checked
+  against each other;
+- resolve: what the portal holds of what the file names — ids where they exist, placeholders
+  (New) for what the import will create — and the Ledger the rules check against;
+- check: the import's own checks (faculty scope, a program's faculty, a group's program, a
+  retake row without its main row) and the grade rules, through the writers' own checks
+  (services.check_admissions, services.check_grades), each refusal on its row and column with
+  the message every other path gives;
+- plan: what would be created, updated and left as it is (the dry run's preview);
+- write: the structure in bulk, then the admissions and grades through their one writer each,
+  in one transaction. A file with any error writes nothing; a file imported twice changes
+  nothing the second time.
 """
 
 from .columns import CHOICE_ALIASES, COLUMNS, OPTIONAL_COLUMNS
