@@ -1,7 +1,10 @@
 """The import's stages, one after the other: read, rows, resolve, check, plan, write; with the
 progress a job shows and the time of each phase, which the benchmarks print."""
 
+import gc
+import threading
 import time
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -20,6 +23,8 @@ from .workbook import Sheet, read_sheet
 from .write import RowsRefused, write
 
 PROGRESS_EVERY = 1000  # rows between two calls of an import's progress callback
+# The cyclic garbage collector's first threshold while an import runs (Python's default: 700).
+COLLECT_EVERY = 50_000
 
 
 def can_import(user):
@@ -45,7 +50,8 @@ def import_results(source, user=None, dry_run=False, today=None, progress=None):
     sheet = read_sheet(source)
     try:
         timings = {"open": time.perf_counter() - started}
-        return _run(sheet, user, today or timezone.localdate(), dry_run, progress, timings)
+        with _collecting_less():
+            return _run(sheet, user, today or timezone.localdate(), dry_run, progress, timings)
     finally:
         sheet.close()
 
@@ -62,7 +68,35 @@ def import_rows(rows, user=None, dry_run=False, today=None):
         first_column=0,
         row_count=len(rows),
     )
-    return _run(sheet, user, today or timezone.localdate(), dry_run, None, {})
+    with _collecting_less():
+        return _run(sheet, user, today or timezone.localdate(), dry_run, None, {})
+
+
+_collecting = threading.Lock()
+_imports_running = 0
+_thresholds = None
+
+
+@contextmanager
+def _collecting_less():
+    """An import makes millions of small objects that hold no cycles (cells, records, entries)
+    and keeps hundreds of thousands alive; at Python's default thresholds the collector walks
+    the young ones every 700 allocations and the old ones ever more often as they grow: reading
+    100 000 rows took 0.74 s, 0.47 s with collections every COLLECT_EVERY allocations. The
+    thresholds are the process's: the first import running sets them, the last restores them."""
+    global _imports_running, _thresholds
+    with _collecting:
+        if not _imports_running:
+            _thresholds = gc.get_threshold()
+            gc.set_threshold(max(COLLECT_EVERY, _thresholds[0]), *_thresholds[1:])
+        _imports_running += 1
+    try:
+        yield
+    finally:
+        with _collecting:
+            _imports_running -= 1
+            if not _imports_running:
+                gc.set_threshold(*_thresholds)
 
 
 def _reporting(items, progress, stage, total):

@@ -928,3 +928,15 @@ def test_the_audit_keeps_a_reason_with_tabs_and_line_breaks():
     change = GradeChange.objects.filter(student=asanov).latest("id")
     assert (change.old_value, change.new_value, change.reason) == ("5", "4", reason)
     assert change.old_points is None and change.changed_by is None
+
+
+def test_an_import_restores_the_garbage_collector_s_thresholds():
+    import gc
+
+    before = gc.get_threshold()
+    assert run(good_rows()).ok
+    assert gc.get_threshold() == before
+    rows = good_rows()
+    rows[0]["grade"] = "6"
+    assert not run(rows).ok
+    assert gc.get_threshold() == before
