@@ -496,6 +496,39 @@ def test_an_admission_change_on_a_locked_main_sheet_is_refused_on_its_row(index,
     assert refused.value.errors == {student_.pk: expected}
 
 
+def test_what_the_writers_refuse_after_the_checks_is_named_by_row_and_column(monkeypatch):
+    # The portal may change between the checks and the write: the writers check again, under
+    # the sessions' locks, and their refusals are named like the checks' own. Here the import's
+    # checks are made to let everything through; the writers' are not.
+    assert run(_single_rows()).ok
+    for name in ("check_admissions", "check_grades"):
+        original = getattr(services, name)
+
+        def lenient(*args, _original=original):
+            changes, _refusals, unchanged = _original(*args)
+            return changes, {}, unchanged
+
+        monkeypatch.setattr(services, name, lenient)
+    before = snapshot()
+
+    rows = _single_rows()
+    rows[2]["grade"] = "5"  # row 4: Bekova's main grade, with her АКЖ grade 4 stored
+    result = run(rows)
+    expected = rules.retake_exists("4", "Mathematics").message
+    assert [(e.row, e.column, e.message) for e in result.errors] == [(4, "grade", expected)]
+
+    math = Assessment.objects.get(discipline__name="Mathematics")
+    services.lock_sheet(GradeSheet.objects.get(assessment=math, attempt="main"), None)
+    before["GradeSheet"] = snapshot()["GradeSheet"]
+    rows = _single_rows()
+    rows[9].update(admitted="no", not_admitted_reason="valid")  # row 11
+    result = run(rows)
+    expected = rules.row_on_closed_sheet("Mathematics", "main", SheetStatus.LOCKED).message
+    assert [(e.row, e.column, e.message) for e in result.errors] == [(11, "admitted", expected)]
+    assert not result.written
+    assert snapshot() == before
+
+
 # Locks and faculties
 
 
