@@ -21,6 +21,8 @@ from .records import AdmissionKey
 
 
 class Finding(NamedTuple):
+    """What the import's own checks find wrong with an Enrolment, said on each of its rows."""
+
     column: str
     message: str
     forbidden: bool = False

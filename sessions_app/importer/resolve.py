@@ -14,6 +14,7 @@ from academics.widgets import normalize
 from ..ledger import AssessmentFacts, Ledger, chunked
 from ..models import Assessment, ExamSession
 from ..rules import MAIN
+from .records import GroupKey, ProgramKey, SessionKey
 
 
 class New(NamedTuple):
@@ -90,7 +91,7 @@ def resolve(file):
         stored.setdefault(normalize(name), discipline_id)
     resolved.discipline_ids = _ids(file.disciplines, stored, "discipline")
     resolved.sessions = {
-        (year, term): StoredSession(session_id, deadline)
+        SessionKey(year, term): StoredSession(session_id, deadline)
         for session_id, year, term, deadline in ExamSession.objects.filter(
             academic_year__start_year__in=resolved.year_ids
         ).values_list("id", "academic_year__start_year", "term", "entry_deadline")
@@ -116,7 +117,7 @@ def _faculties(file, resolved):
     for faculty_id, _name, _short_name, code in rows:
         if code:
             lookup.setdefault(normalize(code), faculty_id)
-    resolved.faculty_codes = {row[3] for row in rows}
+    resolved.faculty_codes = {code for *_rest, code in rows}
     resolved.faculty_ids = _ids(file.faculties, lookup, "faculty")
 
 
@@ -124,7 +125,7 @@ def _programs_and_groups(file, resolved):
     for program_id, code, name, level, form, faculty_id in Program.objects.values_list(
         "id", "code", "name", "level", "form", "faculty_id"
     ):
-        key = (code, level, form, "" if code else normalize(name))
+        key = ProgramKey(code, level, form, "" if code else normalize(name))
         resolved.programs[key] = StoredProgram(program_id, name, faculty_id)
         resolved.program_labels[program_id] = f"{code} {name}".strip()
         resolved.program_faculties[program_id] = faculty_id
@@ -136,7 +137,7 @@ def _programs_and_groups(file, resolved):
         AcademicYear.objects.filter(start_year__in=years).values_list("start_year", "id")
     )
     resolved.groups = {
-        (year, name): StoredGroup(group_id, program_id, year_of_study)
+        GroupKey(year, name): StoredGroup(group_id, program_id, year_of_study)
         for group_id, year, name, program_id, year_of_study in StudyGroup.objects.filter(
             academic_year__start_year__in=years
         ).values_list("id", "academic_year__start_year", "name", "program_id", "year_of_study")
