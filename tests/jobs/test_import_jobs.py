@@ -129,7 +129,7 @@ def test_a_file_refused_as_a_whole_shows_the_import_page_s_message(admin, monkey
     client = client_for(admin)
     data = workbook(good_rows())
     # Readable enough to be counted, refused by the import itself.
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    monkeypatch.setattr(importer.workbook, "MAX_ROWS", 3)
     job, page = job_page(client, client.post(URL, {"file": upload(data)}))
     assert job.status == JobStatus.FAILED
     assert page.status_code == 400
@@ -140,7 +140,7 @@ def test_a_file_refused_as_a_whole_shows_the_import_page_s_message(admin, monkey
 @pytest.mark.django_db
 def test_the_import_reports_its_progress(admin, monkeypatch):
     seen = []
-    monkeypatch.setattr(importer, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(importer.pipeline, "PROGRESS_EVERY", 2)
     monkeypatch.setattr(tasks, "PROGRESS_INTERVAL", 0)
     original = tasks.Progress.write
 
@@ -165,7 +165,7 @@ def test_the_import_reports_its_progress(admin, monkeypatch):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_queued_import_runs_on_the_worker_and_reports_progress(redis, admin, monkeypatch):
     seen = []
-    monkeypatch.setattr(importer, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(importer.pipeline, "PROGRESS_EVERY", 2)
     monkeypatch.setattr(tasks, "PROGRESS_INTERVAL", 0)
     original = tasks.Progress.write
 

@@ -112,7 +112,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(client):
 
 
 def test_a_file_above_the_limit_is_refused(client, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(importer.workbook, "MAX_FILE_BYTES", 100)
     response = client.post(URL, {"file": upload(workbook(good_rows()))})
     assert response.status_code == 400
     assert "at most" in response.content.decode()

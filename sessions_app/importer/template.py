@@ -1,0 +1,84 @@
+"""The workbook to fill in: the `results` sheet with its headers and an example row, and a `help`
+sheet that explains each column in Kyrgyz, Russian and English."""
+
+import io
+
+from openpyxl.utils import get_column_letter
+
+from .columns import COLUMN_HELP, COLUMNS, OPTIONAL_COLUMNS
+
+EXAMPLE_ROW = {
+    "academic_year": "2023-2024",
+    "term": 2,
+    "faculty": "Информациялык технологиялар жана байланыш факультети",
+    "program_code": "710400",
+    "program_name": "Программалык инженерия",
+    "level": "bachelor",
+    "form": "day",
+    "group": "ПИ-1-23",
+    "student_id": "2300123",
+    "student_name": "Асанов Бакыт",
+    "funding": "budget",
+    "admitted": "yes",
+    "not_admitted_reason": "",
+    "discipline": "Жогорку математика",
+    "kind": "exam",
+    "attempt": "main",
+    "grade": "4",
+}
+
+
+TEMPLATE_NOTES = (
+    (
+        "Бир катар — бир студенттин бир сабак боюнча бир аракети (негизги же АКЖ). Аталыштар "
+        "1-катарда; кыргызча, орусча же англисче жазылышы мүмкүн.",
+        "Одна строка — одна попытка одного студента по одной дисциплине (основная или АКЖ). "
+        "Заголовки — в строке 1, на кыргызском, русском или английском.",
+        "One row per student × assessment × attempt (main or retake). Headers in row 1, in "
+        "Kyrgyz, Russian or English.",
+    ),
+    (
+        "Формулалар эмес, маанилер гана. Бир катарда ката болсо, файлдан эч нерсе жазылбайт.",
+        "Только значения, без формул. Если хоть одна строка с ошибкой, ничего не записывается.",
+        "Values only, no formulas. A file with any bad row writes nothing.",
+    ),
+)
+
+
+def build_template():
+    """The workbook to fill in: the `results` sheet with its headers and one example row, and a
+    `help` sheet that explains each column in Kyrgyz, Russian and English."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "results"
+    headers = [column for column in COLUMNS if column not in OPTIONAL_COLUMNS]
+    sheet.append(headers)
+    sheet.append([EXAMPLE_ROW[column] for column in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, column in enumerate(headers, start=1):
+        width = max(len(column), len(str(EXAMPLE_ROW[column]))) + 2
+        sheet.column_dimensions[get_column_letter(index)].width = min(width, 45)
+    sheet.freeze_panes = "A2"
+
+    help_sheet = book.create_sheet("help")
+    help_sheet.append(["column", "Кыргызча", "Русский", "English", "Also headed / Башка аталыш"])
+    for column, aliases in COLUMNS.items():
+        name = f"{column} (optional)" if column in OPTIONAL_COLUMNS else column
+        help_sheet.append([name, *COLUMN_HELP[column], "; ".join(aliases)])
+    help_sheet.append([])
+    for note in TEMPLATE_NOTES:
+        help_sheet.append(["", *note])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDE", (22, 50, 50, 50, 40), strict=True):
+        help_sheet.column_dimensions[letter].width = width
+    for row in help_sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
