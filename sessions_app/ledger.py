@@ -13,7 +13,7 @@ it has yet to create by keys of its own, for which nothing is stored.
 from typing import NamedTuple
 
 from .models import Admission, Assessment, ExamSession, Grade, GradeSheet
-from .rules import MAIN, RETAKE, SheetState, Standing
+from .rules import MAIN, RETAKE, SheetState, Standing, is_closed
 
 # Below SQLite's 999 bound parameters per query, with room to spare.
 IN_CHUNK = 900
@@ -92,6 +92,8 @@ class Ledger:
         self.admissions = {}  # (session id, student id, stage) -> AdmissionFacts
         self.grades = {}  # (assessment id, student id, attempt) -> GradeFacts
         self.students = {}  # student id -> Student, when asked for
+        # quiet()'s index: the groups with a closed sheet, and who holds a grade in which group.
+        self._closed = self._graded = None
 
     # Reading
 
@@ -158,6 +160,7 @@ class Ledger:
             self.by_group.setdefault((facts.session_id, facts.group_id), []).append(facts.id)
 
     def _load_sheets(self, assessment_ids):
+        self._closed = self._graded = None
         for chunk in chunked(assessment_ids):
             for pk, assessment_id, attempt, status, version in GradeSheet.objects.filter(
                 assessment_id__in=chunk
@@ -203,6 +206,7 @@ class Ledger:
             self.students[admission.student_id] = admission.student
 
     def _load_grades(self, assessment_ids, student_ids):
+        self._closed = self._graded = None
         if not assessment_ids or not student_ids:
             return
         wanted = set(student_ids)
@@ -272,6 +276,29 @@ class Ledger:
             retake_value=self.value(assessment_id, student_id, RETAKE),
         )
 
+    def quiet(self, session_id, group_id, student_id):
+        """Whether nothing of the group could refuse a change of the student's admission: none
+        of its sheets is submitted or locked, and the student holds no grade in it. (The rules
+        then look at the reason alone.)"""
+        if self._closed is None:
+            self._closed = {
+                (facts.session_id, facts.group_id)
+                for (assessment_id, _attempt), sheet in self.sheets.items()
+                if is_closed(sheet.status)
+                for facts in (self.assessments.get(assessment_id),)
+                if facts is not None
+            }
+            self._graded = set()
+            for assessment_id, graded_student, _attempt in self.grades:
+                facts = self.assessments.get(assessment_id)
+                if facts is not None:
+                    self._graded.add((facts.session_id, facts.group_id, graded_student))
+        return (session_id, group_id) not in self._closed and (
+            session_id,
+            group_id,
+            student_id,
+        ) not in self._graded
+
     def group_sheets(self, session_id, group_id, student_id, overrides=None):
         """A rules.SheetState for each assessment of the group in the session, for the student
         (with the admissions of `overrides`, as standing() takes them)."""
@@ -290,6 +317,7 @@ class Ledger:
         self.admissions[(session_id, student_id, stage)] = facts
 
     def apply_grade(self, assessment_id, student_id, attempt, value, points=None):
+        self._closed = self._graded = None
         key = (assessment_id, student_id, attempt)
         if value:
             old = self.grades.get(key)

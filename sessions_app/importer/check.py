@@ -44,11 +44,25 @@ class Checked:
     grades: Outcome | None = None
 
 
-def check(file, resolved, user, scope, today):
+def check(file, resolved, user, scope, today, with_rules=True):
     """Check the file's good rows (ResultFile.rows); their errors are added to file.errors.
-    `scope` is the faculty a dean's office user may import, None for any."""
+    `scope` is the faculty a dean's office user may import, None for any.
+
+    Without `with_rules` (an import that writes), the grade rules are left to the writers, which
+    check them under the sessions' locks anyway: the entries are only built. Should a writer
+    refuse, check_rules() names every refused row as a dry run does."""
     _check_structure(file, resolved, scope)
     _check_retake_rows(file, resolved)
+    if with_rules:
+        return check_rules(file, resolved, user, today)
+    checked = Checked(errors=sorted(file.errors, key=lambda error: error.row or 0))
+    checked.admissions = Outcome(admission_entries(file, resolved), None, None)
+    checked.grades = Outcome(grade_entries(file, resolved), None, None)
+    return checked
+
+
+def check_rules(file, resolved, user, today):
+    """The grade rules over the file's admissions and grades, through the writers' checks."""
     checked = Checked()
     checked.admissions = _check_admissions(file, resolved)
     checked.grades = _check_grades(file, resolved, user, today)

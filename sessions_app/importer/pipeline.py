@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from academics.querysets import user_faculty_id
 
 from .. import services
-from .check import check
+from .check import check, check_rules
 from .columns import COLUMNS, read_headers
 from .plan import plan
 from .records import read_rows
@@ -133,7 +133,9 @@ def _run(sheet, user, today, dry_run, progress, timings):
     if progress is not None:
         progress("check", 0, len(file.rows))
     scope = user_faculty_id(user) if user is not None else None
-    checked = _timed(timings, "check", check, file, resolved, user, scope, today)
+    # The grade rules are checked once: here for a dry run, by the writers (under the sessions'
+    # locks) for an import that writes, and here again only to name the rows a writer refused.
+    checked = _timed(timings, "check", check, file, resolved, user, scope, today, dry_run)
     if progress is not None:
         progress("check", len(file.rows), len(file.rows))
     result.errors = checked.errors
@@ -150,14 +152,22 @@ def _run(sheet, user, today, dry_run, progress, timings):
             timings, "write", write, file, resolved, checked, planned, user, today, timings
         )
     except RowsRefused as refused:
-        result.errors = sorted(refused.errors, key=lambda error: error.row or 0)
+        result.errors = _named(file, resolved, user, today) or sorted(
+            refused.errors, key=lambda error: error.row or 0
+        )
         return result
     except PermissionDenied as error:
         result.errors = [RowError(None, "", str(error), forbidden=True)]
         return result
     except services.SheetError as error:
-        result.errors = [RowError(None, "", str(error))]
+        result.errors = _named(file, resolved, user, today) or [RowError(None, "", str(error))]
         return result
     result.counts.update(written)
     result.written = True
     return result
+
+
+def _named(file, resolved, user, today):
+    """A writer refused the file (nothing was written): every refused row, by row and column,
+    as a dry run would name them (the rules checked against the portal as it is)."""
+    return check_rules(file, resolved, user, today).errors

@@ -96,7 +96,10 @@ def _plan_students(file, resolved, result):
 
 
 def _plan_marks(resolved, checked, counts):
-    """Admissions, grades and sheets as the writers will count them (from the same checks)."""
+    """Admissions, grades and sheets as the writers will count them (from the same checks);
+    an import that writes without checking first takes the writers' own counts."""
+    if checked.grades.changes is None:
+        return
     admissions = checked.admissions
     created = sum(1 for change in admissions.changes if change.stored is None)
     counts[Admission] = WriteCounts(

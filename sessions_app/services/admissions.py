@@ -68,6 +68,10 @@ def _new_facts(ledger, entry, pending):
 def _refusal(ledger, entry, stored, new, pending):
     if new.group_id is None:
         return rules.refuse_admission(entry.stage, new.admitted, new.reason, [], in_group=False)
+    groups = {new.group_id, stored.group_id if stored is not None else new.group_id}
+    if all(ledger.quiet(entry.session_id, group, entry.student_id) for group in groups):
+        # No sheet of it is closed and the student holds no grade in it: only the reason counts.
+        return rules.refuse_admission(entry.stage, new.admitted, new.reason, [])
     other = rules.RETAKE if entry.stage == rules.MAIN else rules.MAIN
     overrides = {}
     paired = pending.get((entry.session_id, entry.student_id, other))
@@ -94,11 +98,16 @@ def check_admissions(ledger, entries):
     """The entries that change a stored admission, and the refusals of the rules, keyed by
     AdmissionEntry.key. Each is checked with the other stage as the same batch leaves it."""
     wanted = {entry.key: entry for entry in entries}
-    pending = {key: _new_facts(ledger, entry, {}) for key, entry in wanted.items()}
+    # The main stage first: an АКЖ row's group is the one of its main row, in the batch or stored.
+    pending = {}
+    for stage in (rules.MAIN, rules.RETAKE):
+        for key, entry in wanted.items():
+            if entry.stage == stage:
+                pending[key] = _new_facts(ledger, entry, pending)
     changes, refusals, unchanged = [], {}, 0
     for key, entry in wanted.items():
         stored = ledger.admission(*key)
-        new = _new_facts(ledger, entry, pending)
+        new = pending[key]
         if stored is not None and stored[1:] == new[1:]:
             unchanged += 1
             continue

@@ -47,11 +47,10 @@ def db_value(model, field_name, value):
 
 
 def _copy_text(value):
-    # PostgreSQL's COPY text format: \N is NULL; backslash, tab and line breaks are escaped.
+    # PostgreSQL's COPY text format: \N is NULL; backslash, tab and line breaks are escaped; a
+    # boolean's "True" and "False" are booleans' text as PostgreSQL reads them.
     if value is None:
         return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
     text = str(value)
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         text = (

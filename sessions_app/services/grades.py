@@ -95,6 +95,9 @@ def check_grades(ledger, entries, deadlines):
             refusals[entry.key] = rules.Refusal("duplicate", _("The same grade is given twice."))
         wanted[entry.key] = entry
     changes, unchanged = [], 0
+    # An import checks a hundred thousand grades, most of them alike (an admitted student, no
+    # other attempt, an open sheet): the rules' answer is kept per distinct question.
+    answers, statuses = {}, {}
     for key, entry in wanted.items():
         stored = ledger.grade(*key)
         if _unchanged(entry, stored):
@@ -108,15 +111,31 @@ def check_grades(ledger, entries, deadlines):
         paired = wanted.get((entry.assessment_id, entry.student_id, other))
         if paired is not None:
             standing = standing.with_grade(other, paired.value)
-        refusal = rules.refuse_grade(
+        sheets = statuses.get(entry.assessment_id)
+        if sheets is None:
+            sheets = statuses[entry.assessment_id] = ledger.statuses(entry.assessment_id)
+        question = (
             facts.kind,
             facts.discipline,
             standing,
             entry.attempt,
             entry.value,
-            ledger.statuses(entry.assessment_id),
+            sheets[rules.MAIN],
+            sheets[rules.RETAKE],
             deadlines.get(facts.session_id),
         )
+        try:
+            refusal = answers[question]
+        except KeyError:
+            refusal = answers[question] = rules.refuse_grade(
+                facts.kind,
+                facts.discipline,
+                standing,
+                entry.attempt,
+                entry.value,
+                sheets,
+                deadlines.get(facts.session_id),
+            )
         if refusal is not None:
             refusals.setdefault(key, refusal)
         else:
