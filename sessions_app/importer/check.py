@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
-from .. import rules, services
+from .. import services
 from ..rules import MAIN, RETAKE
 from .records import AdmissionKey
 
@@ -241,7 +241,6 @@ def _check_grades(file, resolved, user, today):
     entries = grade_entries(file, resolved)
     deadlines = services.passed_deadlines(resolved.deadlines(), user, today)
     changes, refusals, unchanged = services.check_grades(resolved.ledger, entries, deadlines)
-    _drop_echoes(resolved.ledger, refusals)
     if refusals:
         assessments, students = resolved.assessment_ids, resolved.student_ids
         for row in file.rows:
@@ -253,19 +252,3 @@ def _check_grades(file, resolved, user, today):
             if row.mark.grade and key in refusals:
                 file.error(row.row, "grade", refusals[key].message)
     return Outcome(entries, changes, unchanged)
-
-
-def _drop_echoes(ledger, refusals):
-    """A main grade is checked against the АКЖ grade of the same file (services.check_grades
-    pairs them), even when that АКЖ grade is refused itself: a student who passes the main
-    attempt and gets an АКЖ grade in the same file would be told on both rows. The АКЖ row says
-    why; the main row's refusal, which only that refused grade caused, is left out."""
-    for key, refusal in list(refusals.items()):
-        assessment_id, student_id, attempt = key
-        if (
-            attempt == MAIN
-            and refusal.code == rules.RETAKE_EXISTS
-            and (assessment_id, student_id, RETAKE) in refusals
-            and not ledger.value(assessment_id, student_id, RETAKE)
-        ):
-            del refusals[key]

@@ -88,7 +88,9 @@ def passed_deadlines(deadlines, user, today):
 def check_grades(ledger, entries, deadlines):
     """The entries that change a stored grade, and the refusals of the rules, keyed by
     GradeEntry.key. Each entry is checked with the other attempt as the same batch leaves it (an
-    import's retake row against its main row). `deadlines`: passed_deadlines()."""
+    import's retake row against its main row): the АКЖ grades first, against the batch's main
+    grades; then the main grades, against the batch's АКЖ grades that were not refused — a
+    refused one says why on its own. `deadlines`: passed_deadlines()."""
     wanted, refusals = {}, {}
     for entry in entries:
         if entry.key in wanted:
@@ -98,7 +100,8 @@ def check_grades(ledger, entries, deadlines):
     # An import checks a hundred thousand grades, most of them alike (an admitted student, no
     # other attempt, an open sheet): the rules' answer is kept per distinct question.
     answers, statuses = {}, {}
-    for key, entry in wanted.items():
+    ordered = sorted(wanted.items(), key=lambda item: item[1].attempt != rules.RETAKE)
+    for key, entry in ordered:
         stored = ledger.grade(*key)
         if _unchanged(entry, stored):
             unchanged += 1
@@ -108,8 +111,9 @@ def check_grades(ledger, entries, deadlines):
             raise SheetError(_("No assessment %(id)s.") % {"id": entry.assessment_id})
         standing = ledger.standing(entry.assessment_id, entry.student_id)
         other = rules.RETAKE if entry.attempt == rules.MAIN else rules.MAIN
-        paired = wanted.get((entry.assessment_id, entry.student_id, other))
-        if paired is not None:
+        paired_key = (entry.assessment_id, entry.student_id, other)
+        paired = wanted.get(paired_key)
+        if paired is not None and paired_key not in refusals:
             standing = standing.with_grade(other, paired.value)
         sheets = statuses.get(entry.assessment_id)
         if sheets is None:
