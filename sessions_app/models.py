@@ -305,7 +305,26 @@ class AppendOnly(models.Model):
         raise ValidationError(_("Audit records cannot be deleted."))
 
 
-class GradeChange(AppendOnly):
+class ChangeRecord(AppendOnly):
+    """A line of an audit trail: who made the change, when, from where (page, import...) and
+    why."""
+
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"))
+    source = models.CharField(_("source"), max_length=10, choices=ChangeSource.choices)
+    reason = models.CharField(_("reason"), max_length=250, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class GradeChange(ChangeRecord):
     """The audit trail of grades: every change, who made it, when, from where and why."""
 
     assessment = models.ForeignKey(
@@ -319,16 +338,6 @@ class GradeChange(AppendOnly):
     new_value = models.CharField(_("new value"), max_length=10, blank=True)
     old_points = models.PositiveSmallIntegerField(_("old points"), null=True, blank=True)
     new_points = models.PositiveSmallIntegerField(_("new points"), null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed"))
-    source = models.CharField(_("source"), max_length=10, choices=ChangeSource.choices)
-    reason = models.CharField(_("reason"), max_length=250, blank=True)
 
     class Meta:
         verbose_name = _("grade change")
@@ -341,7 +350,7 @@ class GradeChange(AppendOnly):
         return f"{self.student}: {self.old_value or '—'} → {self.new_value or '—'}"
 
 
-class AdmissionChange(AppendOnly):
+class AdmissionChange(ChangeRecord):
     """The audit trail of admissions: every change of who may sit the session or АКЖ, and why
     not, with who made it, when, from where and why. A row made for a student who joins the
     session's contingent has no old value; a student moved between groups names both."""
@@ -377,16 +386,6 @@ class AdmissionChange(AppendOnly):
     )
     old_note = models.CharField(_("old note"), max_length=250, blank=True)
     new_note = models.CharField(_("new note"), max_length=250, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed"))
-    source = models.CharField(_("source"), max_length=10, choices=ChangeSource.choices)
-    reason = models.CharField(_("reason"), max_length=250, blank=True)
 
     class Meta:
         verbose_name = _("admission change")

@@ -283,14 +283,26 @@ def refuse_admission(stage, admitted, reason, sheets, in_group=True):
                 % {"grade": grade_label(value), "discipline": state.discipline},
             )
     for state in sheets:
-        before = state.standing
-        after = before.with_admission(stage, admitted, reason)
+        after = state.standing.with_admission(stage, admitted, reason)
         if after.retake_value and not owes_after_main(after):
             return retake_exists(after.retake_value, state.discipline)
-        for attempt in (MAIN, RETAKE):
-            status = state.statuses.get(attempt, "")
-            if is_closed(status) and sheet_row(after, attempt) != sheet_row(before, attempt):
-                return row_on_closed_sheet(state.discipline, attempt, status)
+        refusal = _closed_row_changed(state, state.standing, after)
+        if refusal is not None:
+            return refusal
+    return None
+
+
+def _closed_row_changed(state, before, after):
+    """A submitted or locked sheet of the assessment whose row of the student would change (a
+    standing of None: not on it), as a refusal."""
+    for attempt in (MAIN, RETAKE):
+        status = state.statuses.get(attempt, "")
+        if not is_closed(status):
+            continue
+        row_before = sheet_row(before, attempt) if before is not None else None
+        row_after = sheet_row(after, attempt) if after is not None else None
+        if row_before != row_after:
+            return row_on_closed_sheet(state.discipline, attempt, status)
     return None
 
 
@@ -328,14 +340,12 @@ def refuse_move(old_sheets, new_sheets, admitted, reason):
                 % {"grade": grade_label(value), "discipline": state.discipline},
             )
     for state in old_sheets:
-        for attempt in (MAIN, RETAKE):
-            status = state.statuses.get(attempt, "")
-            if is_closed(status) and sheet_row(state.standing, attempt) is not None:
-                return row_on_closed_sheet(state.discipline, attempt, status)
+        refusal = _closed_row_changed(state, state.standing, None)
+        if refusal is not None:
+            return refusal
     for state in new_sheets:
         after = state.standing.with_admission(MAIN, admitted, reason)
-        for attempt in (MAIN, RETAKE):
-            status = state.statuses.get(attempt, "")
-            if is_closed(status) and sheet_row(after, attempt) is not None:
-                return row_on_closed_sheet(state.discipline, attempt, status)
+        refusal = _closed_row_changed(state, None, after)
+        if refusal is not None:
+            return refusal
     return None
