@@ -1,5 +1,6 @@
 """Settings of the portal, from the environment; with nothing set, SQLite under var/."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -31,9 +32,31 @@ ALLOWED_HOSTS = env.list(
 )
 
 # HTTPS, on by default with DEBUG off. TLS ends at nginx (deploy/nginx-portal.conf), which
-# proxies plain HTTP to gunicorn and says so in X-Forwarded-Proto and X-Real-IP; only trust those
-# headers when such a proxy is the only way in (PORTAL_BEHIND_PROXY).
+# proxies plain HTTP to gunicorn and says so in X-Forwarded-Proto; only trust that header when
+# such a proxy is the only way in (PORTAL_BEHIND_PROXY).
 PORTAL_BEHIND_PROXY = env.bool("PORTAL_BEHIND_PROXY", default=not DEBUG)
+
+
+def _trusted_proxies():
+    proxies = env.list("PORTAL_TRUSTED_PROXIES", default=[])
+    for proxy in proxies:
+        try:
+            if proxy != "unix":
+                ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PORTAL_TRUSTED_PROXIES: {proxy!r} is not an address or a network; write "
+                "addresses or networks separated by commas (127.0.0.1,10.0.0.0/24), or unix."
+            ) from None
+    return proxies
+
+
+# The client's address (portal.security.client_ip, for the login lock-out, the security log and
+# the rate limits) is the socket's peer, unless that peer is one of these proxies: then it is the
+# address the proxy forwarded (X-Forwarded-For, X-Real-IP). None by default, since from anyone
+# else those headers are the client's own word; the documented nginx on the same machine is
+# 127.0.0.1 (deploy/portal.env.example). "unix": gunicorn listens on a unix socket.
+PORTAL_TRUSTED_PROXIES = _trusted_proxies()
 if PORTAL_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
