@@ -300,6 +300,27 @@ RQ_QUEUES = {
 # A results workbook with more rows than this is checked and imported as a background job.
 RESULTS_IMPORT_INLINE_ROWS = env.int("RESULTS_IMPORT_INLINE_ROWS", default=3000)
 
+# Caches. "default" stays in each process's memory: the dashboard's content (reports/), which
+# every gunicorn worker may compute for itself. "limits" holds the rate limits' counters
+# (portal/ratelimit.py), which all workers must share, or each counts alone and the limit is
+# multiplied by their number: Redis when REDIS_URL is set, otherwise a table in the database
+# (`manage.py createcachetable`; the test runner creates it itself).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "portal-limits",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache_limits",
+        # One row per client and minute; the default 300 rows would be culled by a busy minute.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+
 # The security log (portal/security.py): logins, failed logins, lock-outs, refused access, one
 # line each with the time, in its own file (rotated by logrotate: WatchedFileHandler reopens it)
 # and, through the root logger, on the console (journald under systemd).
