@@ -7,6 +7,11 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,16 +21,43 @@ env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
+# Only for the embedded development default; never used with DEBUG off.
+_development_secret_key = "insecure-development-key-do-not-use-in-production"
+# deploy/portal.env.example's placeholder, and ours: anyone who read the repository knows them.
+_known_secret_keys = {"change-me-to-a-long-random-string", _development_secret_key}
+_new_secret_key = (
+    "set DJANGO_SECRET_KEY to a long random string (for example the output of "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+)
+
+
+def _weak_secret_key(key):
+    """Why `key` is no secret, or "" if it will do. Beyond the known placeholders, the rules of
+    Django's own check security.W009, which `check --deploy` only warns about."""
+    if key in _known_secret_keys or "change-me" in key.lower() or "changeme" in key.lower():
+        return "it is a placeholder"
+    if key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return "it is a development key made by startproject"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it is shorter than {SECRET_KEY_MIN_LENGTH} characters"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return f"it has fewer than {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different characters"
+    return ""
+
+
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG=0 the portal needs a secret key: "
-            "set DJANGO_SECRET_KEY to a long random string (for example the output of "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
-        )
-    # Only for the embedded development default; never used with DEBUG off.
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+if not DEBUG and not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG=0 the portal needs a secret key: "
+        + _new_secret_key
+    )
+if not DEBUG and _weak_secret_key(SECRET_KEY):
+    # Sessions, password-reset links and signed values would be forgeable by whoever guesses it.
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is not a secret: {_weak_secret_key(SECRET_KEY)}. With "
+        "DJANGO_DEBUG=0 the portal needs a secret key: " + _new_secret_key
+    )
+SECRET_KEY = SECRET_KEY or _development_secret_key
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
