@@ -223,6 +223,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Keyboard rows, repeats, sequences, dates, common words (zxcvbn), which the above let through.
+    {
+        "NAME": "portal.passwords.GuessablePasswordValidator",
+        "OPTIONS": {"min_score": 3},
+    },
 ]
 
 AUTHENTICATION_BACKENDS = [
