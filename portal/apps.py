@@ -1,4 +1,4 @@
-"""The portal itself as an app: connects the security log's receivers."""
+"""The portal itself as an app: connects the security log's receivers, registers its checks."""
 
 from django.apps import AppConfig
 
@@ -7,6 +7,6 @@ class PortalConfig(AppConfig):
     name = "portal"
 
     def ready(self):
-        from . import security
+        from . import checks, security  # noqa: F401 (checks registers itself)
 
         security.connect()

@@ -4,6 +4,8 @@ Every line names the user (or the username tried), the client's address and what
 time is the log record's. The file handler in settings.LOGGING keeps them in var/log/security.log.
 """
 
+import functools
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -13,18 +15,75 @@ from django.utils.translation import gettext as _
 
 log = logging.getLogger("portal.security")
 
+# In PORTAL_TRUSTED_PROXIES: the proxy reaches gunicorn through a unix socket.
+UNIX_SOCKET = "unix"
+
 
 def client_ip(request):
-    """The client's address. Behind the reverse proxy (PORTAL_BEHIND_PROXY) it is the one nginx
-    writes into X-Real-IP, overwriting anything the client sent; otherwise the socket's peer.
-    Trusting the header without a proxy in front would let anyone pick their address, and with
-    it a fresh lock-out counter for every guess."""
+    """The client's address: the one function that decides it, for django-axes' lock-out
+    (AXES_CLIENT_IP_CALLABLE), this log and the rate limits (portal/ratelimit.py).
+
+    The socket's peer (REMOTE_ADDR), unless that peer is one of PORTAL_TRUSTED_PROXIES: then the
+    address the proxy forwarded. Anyone can write X-Real-IP or X-Forwarded-For, so from any other
+    peer the headers are ignored; trusting them would let a client pick a fresh address, and with
+    it a fresh lock-out counter, for every guess."""
     if request is None:
         return None
     meta = request.META
-    if getattr(settings, "PORTAL_BEHIND_PROXY", False) and meta.get("HTTP_X_REAL_IP"):
-        return meta["HTTP_X_REAL_IP"].strip()
-    return meta.get("REMOTE_ADDR") or None  # None, not "": django-axes stores it as an address
+    # gunicorn on a unix socket gives no address; only a proxy can reach that socket ("unix").
+    peer = _address(meta.get("REMOTE_ADDR") or "")
+    if peer is None and UNIX_SOCKET not in _trusted_proxies():
+        return None  # None, not "": django-axes stores it as an address
+    if peer is not None and not _trusted(peer):
+        return str(peer)
+    for candidate in _forwarded(meta):
+        address = _address(candidate)
+        if address is None:
+            break  # not what a trusted proxy writes: the client's own text
+        if not _trusted(address):
+            return str(address)
+    # Nothing usable forwarded (or only proxies): the proxy itself is all that is known.
+    return str(peer) if peer is not None else None
+
+
+def _forwarded(meta):
+    """The forwarded addresses, nearest first. A proxy appends its peer to X-Forwarded-For
+    (nginx: $proxy_add_x_forwarded_for), so its right end is the proxy's word and anything left
+    of it may be the client's own text; read from the right, past the trusted proxies, the first
+    other address is the client, which also holds for a chain of trusted proxies (a load
+    balancer before nginx). X-Real-IP only when there is no X-Forwarded-For: many proxies pass a
+    client's X-Real-IP through untouched, while nearly all append to X-Forwarded-For."""
+    chain = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [part for part in chain if part]
+    if chain:
+        return list(reversed(chain))
+    real_ip = meta.get("HTTP_X_REAL_IP", "").strip()
+    return [real_ip] if real_ip else []
+
+
+def _address(text):
+    """An IP address from a header or REMOTE_ADDR, or None. An IPv4 client on a dual-stack socket
+    arrives as ::ffff:a.b.c.d and is counted as a.b.c.d."""
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+def _trusted_proxies():
+    return tuple(getattr(settings, "PORTAL_TRUSTED_PROXIES", ()))
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(proxies):
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies if p != UNIX_SOCKET)
+
+
+def _trusted(address):
+    networks = _networks(_trusted_proxies())
+    return any(address.version == net.version and address in net for net in networks)
 
 
 def _client(request):

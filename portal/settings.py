@@ -1,11 +1,17 @@
 """Settings of the portal, from the environment; with nothing set, SQLite under var/."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -15,25 +21,74 @@ env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
+# Only for the embedded development default; never used with DEBUG off.
+_development_secret_key = "insecure-development-key-do-not-use-in-production"
+# deploy/portal.env.example's placeholder, and ours: anyone who read the repository knows them.
+_known_secret_keys = {"change-me-to-a-long-random-string", _development_secret_key}
+_new_secret_key = (
+    "set DJANGO_SECRET_KEY to a long random string (for example the output of "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+)
+
+
+def _weak_secret_key(key):
+    """Why `key` is no secret, or "" if it will do. Beyond the known placeholders, the rules of
+    Django's own check security.W009, which `check --deploy` only warns about."""
+    if key in _known_secret_keys or "change-me" in key.lower() or "changeme" in key.lower():
+        return "it is a placeholder"
+    if key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return "it is a development key made by startproject"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it is shorter than {SECRET_KEY_MIN_LENGTH} characters"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return f"it has fewer than {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different characters"
+    return ""
+
+
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG=0 the portal needs a secret key: "
-            "set DJANGO_SECRET_KEY to a long random string (for example the output of "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
-        )
-    # Only for the embedded development default; never used with DEBUG off.
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+if not DEBUG and not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG=0 the portal needs a secret key: "
+        + _new_secret_key
+    )
+if not DEBUG and _weak_secret_key(SECRET_KEY):
+    # Sessions, password-reset links and signed values would be forgeable by whoever guesses it.
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is not a secret: {_weak_secret_key(SECRET_KEY)}. With "
+        "DJANGO_DEBUG=0 the portal needs a secret key: " + _new_secret_key
+    )
+SECRET_KEY = SECRET_KEY or _development_secret_key
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
 
 # HTTPS, on by default with DEBUG off. TLS ends at nginx (deploy/nginx-portal.conf), which
-# proxies plain HTTP to gunicorn and says so in X-Forwarded-Proto and X-Real-IP; only trust those
-# headers when such a proxy is the only way in (PORTAL_BEHIND_PROXY).
+# proxies plain HTTP to gunicorn and says so in X-Forwarded-Proto; only trust that header when
+# such a proxy is the only way in (PORTAL_BEHIND_PROXY).
 PORTAL_BEHIND_PROXY = env.bool("PORTAL_BEHIND_PROXY", default=not DEBUG)
+
+
+def _trusted_proxies():
+    proxies = env.list("PORTAL_TRUSTED_PROXIES", default=[])
+    for proxy in proxies:
+        try:
+            if proxy != "unix":
+                ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PORTAL_TRUSTED_PROXIES: {proxy!r} is not an address or a network; write "
+                "addresses or networks separated by commas (127.0.0.1,10.0.0.0/24), or unix."
+            ) from None
+    return proxies
+
+
+# The client's address (portal.security.client_ip, for the login lock-out, the security log and
+# the rate limits) is the socket's peer, unless that peer is one of these proxies: then it is the
+# address the proxy forwarded (X-Forwarded-For, X-Real-IP). None by default, since from anyone
+# else those headers are the client's own word; the documented nginx on the same machine is
+# 127.0.0.1 (deploy/portal.env.example). "unix": gunicorn listens on a unix socket.
+PORTAL_TRUSTED_PROXIES = _trusted_proxies()
 if PORTAL_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -168,6 +223,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Keyboard rows, repeats, sequences, dates, common words (zxcvbn), which the above let through.
+    {
+        "NAME": "portal.passwords.GuessablePasswordValidator",
+        "OPTIONS": {"min_score": 3},
+    },
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -276,6 +336,27 @@ RQ_QUEUES = {
 }
 # A results workbook with more rows than this is checked and imported as a background job.
 RESULTS_IMPORT_INLINE_ROWS = env.int("RESULTS_IMPORT_INLINE_ROWS", default=3000)
+
+# Caches. "default" stays in each process's memory: the dashboard's content (reports/), which
+# every gunicorn worker may compute for itself. "limits" holds the rate limits' counters
+# (portal/ratelimit.py), which all workers must share, or each counts alone and the limit is
+# multiplied by their number: Redis when REDIS_URL is set, otherwise a table in the database
+# (`manage.py createcachetable`; the test runner creates it itself).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "portal-limits",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache_limits",
+        # One row per client and minute; the default 300 rows would be culled by a busy minute.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
 
 # The security log (portal/security.py): logins, failed logins, lock-outs, refused access, one
 # line each with the time, in its own file (rotated by logrotate: WatchedFileHandler reopens it)

@@ -10,7 +10,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
@@ -18,6 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from portal import ratelimit
 
 from . import importer, results, services
 from .choices import QuestionKind
@@ -27,7 +28,8 @@ from .models import Survey, SurveyLink
 can_view = permission_required("surveys.view_survey", raise_exception=True)
 can_change = permission_required("surveys.change_survey", raise_exception=True)
 
-# The anonymous form takes at most this many submissions per client address and minute.
+# The anonymous form takes at most this many submissions per client (portal.security.client_ip)
+# and minute.
 ANSWER_RATE_LIMIT = 20
 ANSWER_RATE_WINDOW = 60
 # Seconds between two refreshes of an open survey's results page (static/js/surveys.js).
@@ -132,22 +134,9 @@ def survey_links(request, pk):
 # The anonymous answer form
 
 
-def _client_address(request):
-    # Only REMOTE_ADDR: a client can write X-Forwarded-For itself. Behind a reverse proxy, the
-    # proxy must set REMOTE_ADDR (e.g. gunicorn's --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _too_many(request):
-    """Count this POST against the client's address; True when over the limit this minute."""
-    key = f"surveys:answer-rate:{_client_address(request)}"
-    cache.add(key, 0, ANSWER_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, ANSWER_RATE_WINDOW)
-        count = 1
-    return count > ANSWER_RATE_LIMIT
+    """Count this POST against its client; True when over the limit this minute."""
+    return ratelimit.over_limit(request, "surveys:answer", ANSWER_RATE_LIMIT, ANSWER_RATE_WINDOW)
 
 
 @login_not_required

@@ -239,27 +239,67 @@ def test_a_lock_out_is_logged(client, caplog):
     assert lines.count("login locked out user=dean client=10.9.8.7") == 1
 
 
-def test_behind_the_proxy_the_address_is_nginxs_x_real_ip(client, caplog, settings):
+def test_the_log_takes_the_forwarded_address_only_from_a_trusted_proxy(client, caplog, settings):
     factories.user("dean")
     caplog.set_level(logging.INFO, logger="portal.security")
-    settings.PORTAL_BEHIND_PROXY = False
-    client.post(
-        LOGIN,
-        {"username": "dean", "password": "x"},
-        REMOTE_ADDR="127.0.0.1",
-        HTTP_X_REAL_IP="203.0.113.9",
-    )
-    settings.PORTAL_BEHIND_PROXY = True
-    client.post(
-        LOGIN,
-        {"username": "dean", "password": "x"},
-        REMOTE_ADDR="127.0.0.1",
-        HTTP_X_REAL_IP="203.0.113.9",
-    )
+    settings.PORTAL_BEHIND_PROXY = True  # the production default: no longer a licence to trust
+    forwarded = {"HTTP_X_REAL_IP": "203.0.113.9", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    settings.PORTAL_TRUSTED_PROXIES = []
+    client.post(LOGIN, {"username": "dean", "password": "x"}, REMOTE_ADDR="127.0.0.1", **forwarded)
+    settings.PORTAL_TRUSTED_PROXIES = ["127.0.0.1"]
+    client.post(LOGIN, {"username": "dean", "password": "x"}, REMOTE_ADDR="127.0.0.1", **forwarded)
+    client.post(LOGIN, {"username": "dean", "password": "x"}, REMOTE_ADDR="10.8.8.8", **forwarded)
     assert _security(caplog) == [
-        "login failed user=dean client=127.0.0.1",  # no proxy: the header is the client's word
-        "login failed user=dean client=203.0.113.9",
+        "login failed user=dean client=127.0.0.1",  # no trusted proxy: the header is anyone's
+        "login failed user=dean client=203.0.113.9",  # nginx's word
+        "login failed user=dean client=10.8.8.8",  # a client writing the header itself
     ]
+
+
+def test_a_forged_forwarded_address_from_an_untrusted_client_does_not_escape_the_lock_out(
+    english, settings
+):
+    settings.PORTAL_BEHIND_PROXY = True
+    settings.PORTAL_TRUSTED_PROXIES = ["127.0.0.1"]
+    factories.user("dean")
+    statuses = [
+        english.post(
+            LOGIN,
+            {"username": "dean", "password": "wrong"},
+            REMOTE_ADDR="10.7.7.7",
+            HTTP_X_REAL_IP=f"198.51.100.{n}",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(6)
+    ]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.7.7.7"}
+
+
+@pytest.mark.parametrize(
+    "header", ["HTTP_X_REAL_IP", "HTTP_X_FORWARDED_FOR"], ids=["x-real-ip", "x-forwarded-for"]
+)
+def test_behind_a_trusted_proxy_the_lock_out_counts_the_forwarded_address(
+    english, settings, header
+):
+    settings.PORTAL_TRUSTED_PROXIES = ["127.0.0.1"]
+    factories.user("dean")
+
+    def login(password, client_address, client=english):
+        # What the client wrote into X-Forwarded-For itself comes first; nginx appends its peer.
+        value = client_address if header == "HTTP_X_REAL_IP" else f"10.0.0.1, {client_address}"
+        return client.post(
+            LOGIN,
+            {"username": "dean", "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            **{header: value},
+        )
+
+    assert [login("wrong", "203.0.113.9").status_code for _ in range(5)][-1] == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+    # Another client behind the same nginx is not locked out with the first.
+    other = Client()
+    assert login(PASSWORD, "203.0.113.10", client=other).status_code == 302
 
 
 def test_a_refused_page_is_logged(client, caplog):

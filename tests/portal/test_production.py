@@ -25,6 +25,7 @@ def _production_env(tmp_path, **extra):
             "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
             "PORTAL_SECURITY_LOG": str(tmp_path / "log" / "security.log"),
+            "PORTAL_TRUSTED_PROXIES": "127.0.0.1",
         }
     )
     env.update(extra)
@@ -56,6 +57,43 @@ def test_check_deploy_fails_when_https_is_turned_off(tmp_path):
     )
     assert result.returncode != 0
     assert "security.W004" in result.stderr and "security.W012" in result.stderr
+
+
+def test_check_deploy_warns_behind_a_proxy_that_is_not_trusted(tmp_path):
+    # Every client would be nginx's 127.0.0.1: one survey flood would hold back every respondent.
+    result = _run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        _production_env(tmp_path, PORTAL_TRUSTED_PROXIES=""),
+    )
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr and "PORTAL_TRUSTED_PROXIES" in result.stderr
+
+
+_CLIENT_IP = (
+    "from django.test import RequestFactory; from portal.security import client_ip\n"
+    "for peer in ('198.51.100.7', '127.0.0.1'):\n"
+    "    r = RequestFactory().get('/', REMOTE_ADDR=peer, HTTP_X_REAL_IP='203.0.113.9')\n"
+    "    print(client_ip(r))"
+)
+
+
+def test_with_debug_off_forwarded_addresses_are_trusted_only_from_the_configured_proxies(
+    tmp_path,
+):
+    nothing_configured = _production_env(tmp_path)
+    del nothing_configured["PORTAL_TRUSTED_PROXIES"]
+    result = _python(_CLIENT_IP, nothing_configured)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["198.51.100.7", "127.0.0.1"]
+    result = _python(_CLIENT_IP, _production_env(tmp_path, PORTAL_TRUSTED_PROXIES="127.0.0.1"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["198.51.100.7", "203.0.113.9"]
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_a_clear_startup_error(tmp_path):
+    result = _python("", _production_env(tmp_path, PORTAL_TRUSTED_PROXIES="127.0.0.1,nginx"))
+    assert result.returncode != 0
+    assert "PORTAL_TRUSTED_PROXIES: 'nginx' is not an address or a network" in result.stderr
 
 
 def test_https_settings_are_on_by_default_with_debug_off(tmp_path):

@@ -1,12 +1,15 @@
 """The anonymous answer form: no login, one response per link, nothing that leads back from the
-response to the link, a closed survey refused, and a flood answered 429."""
+response to the link, a closed survey refused, and a flood answered 429 (to its client only)."""
+
+import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from portal import ratelimit
 from surveys import services
 from surveys.choices import QuestionKind
 from surveys.models import Answer, Option, Question, Response, Survey, SurveyLink
@@ -14,11 +17,56 @@ from surveys.models import Answer, Option, Question, Response, Survey, SurveyLin
 pytestmark = pytest.mark.django_db
 
 
+# Not the portal's own database number: the tests empty it.
+LIMITS_REDIS_URL = os.environ.get("PORTAL_TEST_LIMITS_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
 @pytest.fixture(autouse=True)
 def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def one_minute(monkeypatch):
+    # The limit counts per minute of the clock: all of a test's posts fall in the same one.
+    monkeypatch.setattr(ratelimit, "now", lambda: 60 * 29_000_000 + 1.0)
+
+
+@pytest.fixture(params=["database", "redis"])
+def limits(request, settings):
+    """The rate limit's shared cache: the database table (no REDIS_URL) or Redis."""
+    if request.param == "database":
+        settings.CACHES = {
+            **settings.CACHES,
+            "limits": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "portal_cache_limits",
+            },
+        }
+        caches["limits"].clear()
+        yield request.param
+        return
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    connection = Redis.from_url(LIMITS_REDIS_URL)
+    try:
+        connection.ping()
+    except RedisError as error:
+        pytest.fail(f"The rate limit's tests need a Redis server at {LIMITS_REDIS_URL} ({error}).")
+    connection.flushdb()
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": LIMITS_REDIS_URL,
+        },
+    }
+    yield request.param
+    connection.flushdb()
+    connection.close()
 
 
 @pytest.fixture
@@ -147,7 +195,11 @@ def test_an_empty_form_is_refused_and_keeps_the_link(survey):
     assert not Response.objects.exists()
 
 
-def test_a_flood_from_one_address_is_answered_429(survey):
+def _post(survey, token, **meta):
+    return Client().post(reverse("surveys:answer", args=[token]), payload(survey), **meta)
+
+
+def test_a_flood_from_one_address_is_answered_429(survey, limits):
     links = services.create_links(survey, 25)
     client = Client(REMOTE_ADDR="10.1.2.3")
     statuses = [
@@ -163,3 +215,53 @@ def test_a_flood_from_one_address_is_answered_429(survey):
         other.post(reverse("surveys:answer", args=[links[21].token]), payload(survey)).status_code
         == 200
     )
+
+
+@pytest.mark.parametrize("header", ["X-Real-IP", "X-Forwarded-For"])
+def test_behind_the_trusted_proxy_a_flood_from_one_client_does_not_block_another(
+    survey, limits, settings, header
+):
+    settings.PORTAL_TRUSTED_PROXIES = ["127.0.0.1"]
+    meta_key = "HTTP_" + header.upper().replace("-", "_")
+
+    def via_nginx(client_address):
+        return {"REMOTE_ADDR": "127.0.0.1", meta_key: client_address}
+
+    student, other = services.create_links(survey, 2)
+    junk = [_post(survey, "junk" * 6, **via_nginx("203.0.113.66")) for _ in range(21)]
+    assert [r.status_code for r in junk] == [404] * 20 + [429]
+    assert "Too many answers" in junk[-1].content.decode()
+    # Genuine students behind the same nginx answer; the flooder stays held back.
+    assert _post(survey, student.token, **via_nginx("203.0.113.7")).status_code == 200
+    assert _post(survey, other.token, **via_nginx("203.0.113.66")).status_code == 429
+    assert _post(survey, other.token, **via_nginx("198.51.100.8")).status_code == 200
+    assert Response.objects.count() == 2
+
+
+def test_a_forged_forwarded_address_from_an_untrusted_client_does_not_change_its_key(
+    survey, limits, settings
+):
+    settings.PORTAL_TRUSTED_PROXIES = ["127.0.0.1"]
+    statuses = [
+        _post(
+            survey,
+            "junk" * 6,
+            REMOTE_ADDR="10.1.2.3",
+            HTTP_X_REAL_IP=f"203.0.113.{n}",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        ).status_code
+        for n in range(21)
+    ]
+    assert statuses == [404] * 20 + [429]
+    link = services.create_links(survey, 1)[0]
+    assert _post(survey, link.token, REMOTE_ADDR="10.1.2.3").status_code == 429
+    assert _post(survey, link.token, REMOTE_ADDR="10.1.2.4").status_code == 200
+
+
+def test_the_next_minute_takes_answers_again(survey, limits, monkeypatch):
+    for _ in range(21):
+        _post(survey, "junk" * 6, REMOTE_ADDR="10.1.2.3")
+    link = services.create_links(survey, 1)[0]
+    assert _post(survey, link.token, REMOTE_ADDR="10.1.2.3").status_code == 429
+    monkeypatch.setattr(ratelimit, "now", lambda: 60 * 29_000_001 + 1.0)
+    assert _post(survey, link.token, REMOTE_ADDR="10.1.2.3").status_code == 200
