@@ -107,11 +107,6 @@ def test_the_guessable_message_and_help_text_go_through_translation(language, mo
         assert GuessablePasswordValidator().get_help_text().startswith(f"[{language}] ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the new msgids await their Kyrgyz and Russian translations (the lead translates at "
-    "the end); remove this mark then",
-)
 @pytest.mark.parametrize("language", ["ky", "ru"])
 def test_the_guessable_message_is_not_english_in_kyrgyz_and_russian(language):
     refusal = _refusals("qwertyuiopas", language=language)
