@@ -367,7 +367,9 @@ def _inflate(stream, info, filename):
     size is not inflated further. The CRC is checked at the end."""
     position, left = _data_offset(stream, info), info.compress_size
     room = info.file_size  # what the part may still produce
-    inflate = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type else None
+    # Some writers store an empty deflated part as no bytes at all, not an empty deflate block.
+    deflated = info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size
+    inflate = zlib.decompressobj(-zlib.MAX_WBITS) if deflated else None
     crc = 0
     while (not inflate.eof) if inflate else left:
         data = inflate.unconsumed_tail if inflate else b""

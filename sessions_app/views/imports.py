@@ -191,8 +191,7 @@ def _confirm(request):
         )
     filename = pending[token]
     try:
-        # The portal may have changed since the preview; the file has not, but is checked again
-        # as every import is.
+        # The preview's answer is not kept in the session: the file is checked again.
         checked = importer.check_workbook(_path(token), filename)
     except importer.ImportRefused as refusal:
         _drop(request, token)

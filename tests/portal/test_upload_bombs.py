@@ -458,6 +458,17 @@ def test_stored_parts_and_zip64_headers_pass():
     assert uploads.check_upload(buffer.getvalue(), "stored.xlsx") == uploads.XLSX
 
 
+def test_an_empty_part_deflated_to_no_bytes_at_all_passes():
+    source = zipfile.ZipFile(io.BytesIO(plain_xlsx(student_rows())))
+    members = [
+        (info.filename, deflated(content), zlib.crc32(content), len(content))
+        for info in source.infolist()
+        for content in [source.read(info)]
+    ]
+    members.append(("xl/media/empty.bin", b"", 0, 0))
+    assert uploads.check_upload(zip_of(members), "empty-part.xlsx") == uploads.XLSX
+
+
 def test_the_limits_are_the_settings(settings):
     from surveys import importer as surveys
 
