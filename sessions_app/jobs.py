@@ -72,7 +72,11 @@ def import_results(job, progress):
             raise JobFailed(message, result={"refused": [message]})
         try:
             result = importer.import_results(
-                path, user=job.owner, dry_run=dry_run, progress=progress
+                path,
+                user=job.owner,
+                dry_run=dry_run,
+                progress=progress,
+                filename=job.params.get("filename"),
             )
         except importer.ImportRefused as refusal:
             raise JobFailed(" ".join(refusal.messages), {"refused": refusal.messages}) from None

@@ -13,7 +13,6 @@ import datetime
 import hashlib
 import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -28,7 +27,6 @@ from portal import uploads
 from .choices import About, QuestionKind, Source
 from .models import Answer, Option, Question, Response, Survey
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 # A column with more distinct answers than this is free text; so is one with an answer longer
 # than LONG_ANSWER characters (an option is rarely that long), even among few answers.
@@ -151,25 +149,8 @@ def _read_xlsx(data, filename):
 
 
 def _read_csv(data, filename):
-    if b"\x00" in data[:4096]:
-        raise ImportRefused(
-            problem(filename, _("this is neither a CSV file nor an XLSX workbook."))
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        row = data[: error.start].count(b"\n") + 1
-        raise ImportRefused(
-            problem(
-                filename,
-                _(
-                    "the text is not in UTF-8 (byte %(byte)s). Download the answers from Google "
-                    "Forms again as CSV, or save the file as “CSV UTF-8”."
-                )
-                % {"byte": error.start + 1},
-                row=row,
-            )
-        ) from error
+    # portal.uploads has refused a file that is not UTF-8 text, naming the row.
+    text = data.decode("utf-8-sig")
     # Google writes ","; a CSV saved again by Excel with a Russian locale has ";". The header
     # starts with the timestamp, so the separator is the one that makes it the first cell.
     first_line = text.split("\n", 1)[0]
@@ -195,35 +176,23 @@ def _read_csv(data, filename):
 
 
 def read_rows(data, filename):
-    """The file's cells, row by row: text, or a datetime where a workbook holds one."""
-    if not data:
-        raise ImportRefused(problem(filename, _("the file is empty.")))
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportRefused(
-            problem(
-                filename,
-                _("the file is larger than %(max)s MB.") % {"max": MAX_FILE_BYTES // 1024 // 1024},
-            )
-        )
-    if data.startswith(b"PK\x03\x04"):
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise ImportRefused(problem(filename, _("this is not a readable XLSX workbook.")))
-        _check_upload(data, filename)
+    """The file's cells, row by row: text, or a datetime where a workbook holds one. The file
+    passes the portal's upload check first (size, type, zip and XML bombs, formulas)."""
+    try:
+        kind = uploads.check_upload(data, filename, kinds=(uploads.XLSX, uploads.CSV))
+    except uploads.UploadRefused as refusal:
+        raise ImportRefused(refusal.messages) from None
+    if kind == uploads.XLSX:
         return _read_xlsx(data, filename)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRefused(
-            problem(filename, _("an old Excel .xls workbook: save it as .xlsx or CSV first."))
-        )
-    _check_upload(data, filename)
     return _read_csv(data, filename)
 
 
-def _check_upload(data, filename):
-    # Type, zip and XML bombs, formulas: the checks of every upload (portal.uploads).
-    try:
-        uploads.check_upload(data, filename, kinds=(uploads.XLSX, uploads.CSV))
-    except uploads.UploadRefused as refusal:
-        raise ImportRefused(refusal.messages) from None
+def __getattr__(name):
+    # The survey pages compare an upload's size with MAX_FILE_BYTES before reading it: the
+    # portal's one upload limit, read from the settings when asked.
+    if name == "MAX_FILE_BYTES":
+        return uploads.max_bytes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Inferring the questions

@@ -2,8 +2,9 @@
 
 A pipeline of small stages over named records:
 
-- read (workbook): the file's limits, its zip and XML checks and its formulas, then the values of
-  the results sheet through python-calamine;
+- read (workbook): the portal's upload check (portal.uploads: limits, zip and XML bombs, the rows
+  and formulas of each sheet), the results sheet's own checks, then its values through
+  python-calamine;
 - rows (columns, records): the headers, each row parsed into a ResultRow (its Enrolment: the
   student in the session; its Mark: one attempt at one assessment), and the rows checked
   against each other;
@@ -23,21 +24,20 @@ from .columns import CHOICE_ALIASES, COLUMNS, OPTIONAL_COLUMNS
 from .pipeline import can_import, import_results, import_rows
 from .results import ImportRefused, ImportResult, RowError
 from .template import build_template
-from .workbook import MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, count_rows
+from .workbook import MAX_ROWS, CheckedWorkbook, check_workbook
 
 __all__ = [
     "CHOICE_ALIASES",
     "COLUMNS",
-    "MAX_FILE_BYTES",
     "MAX_ROWS",
-    "MAX_UNPACKED_BYTES",
     "OPTIONAL_COLUMNS",
+    "CheckedWorkbook",
     "ImportRefused",
     "ImportResult",
     "RowError",
     "build_template",
     "can_import",
-    "count_rows",
+    "check_workbook",
     "import_results",
     "import_rows",
 ]

@@ -35,7 +35,9 @@ def can_import(user):
     return faculty_id not in (None, -1) and user.has_perm("sessions_app.change_grade")
 
 
-def import_results(source, user=None, dry_run=False, today=None, progress=None):
+def import_results(
+    source, user=None, dry_run=False, today=None, progress=None, filename=None, checked=None
+):
     """Import a results workbook (a path, bytes or a binary file), or say why not.
 
     With `dry_run` nothing is written and the result holds what would be. `user` is who imports:
@@ -45,9 +47,12 @@ def import_results(source, user=None, dry_run=False, today=None, progress=None):
     `progress`, when given, is called as progress(stage, done, total) with the stage "read",
     "check" or "write" and the rows done of the total (0 of 0 while writing: the write is one
     transaction, whose progress nobody else could see), every PROGRESS_EVERY rows at most.
+
+    `filename` names the file in a refusal (by default the file's own name); `checked` is what
+    check_workbook() answered for this file, which spares checking it twice.
     """
     started = time.perf_counter()
-    sheet = read_sheet(source)
+    sheet = read_sheet(source, filename, checked)
     try:
         timings = {"open": time.perf_counter() - started}
         with _collecting_less():

@@ -80,13 +80,9 @@ def is_pending(request, token):
     return token in request.session.get(SESSION_KEY, {}) and _path(token).exists()
 
 
-def _as_job(token):
+def _as_job(checked):
     """Whether the file is big enough to be checked and imported as a background job."""
-    try:
-        rows = importer.count_rows(_path(token))
-    except importer.ImportRefused:
-        return False  # refused in the request, with the importer's own message
-    return rows > settings.RESULTS_IMPORT_INLINE_ROWS
+    return checked.rows > settings.RESULTS_IMPORT_INLINE_ROWS
 
 
 def _start_job(request, token, filename, dry_run):
@@ -100,8 +96,7 @@ def _start_job(request, token, filename, dry_run):
 
 def _context(result=None, **extra):
     context = {
-        # The portal's upload cap applies first (portal.uploads), then the importer's own.
-        "max_mb": min(importer.MAX_FILE_BYTES, uploads.max_bytes()) // (1024 * 1024),
+        "max_mb": uploads.max_bytes() // (1024 * 1024),
         "max_rows": importer.MAX_ROWS,
         "columns": [
             (column, column in importer.OPTIONAL_COLUMNS, importer.COLUMNS[column][:2])
@@ -150,30 +145,21 @@ def _preview(request):
     upload = request.FILES.get("file")
     if upload is None:
         return _refused(request, [_("Choose the results workbook (.xlsx) to import.")])
-    if upload.size > importer.MAX_FILE_BYTES:
-        return _refused(
-            request,
-            [
-                _("The file is %(size)s MB; at most %(max)s MB can be imported at once.")
-                % {
-                    "size": f"{upload.size / (1024 * 1024):.1f}",
-                    "max": importer.MAX_FILE_BYTES // (1024 * 1024),
-                }
-            ],
-        )
     try:
-        # Type, zip and XML bombs, under the file's own name; formulas: the importer's check.
-        uploads.check_upload(upload, kinds=(uploads.XLSX,), formulas=False)
-    except uploads.UploadRefused as refusal:
+        # The portal's upload check (size, type, zip and XML bombs), the sheet and its formulas.
+        checked = importer.check_workbook(upload)
+    except importer.ImportRefused as refusal:
         return _refused(request, refusal.messages)
     token = _save(upload)
-    if _as_job(token):
+    if _as_job(checked):
         pending = request.session.get(SESSION_KEY, {})
         pending[token] = upload.name
         request.session[SESSION_KEY] = pending
         return _start_job(request, token, upload.name, dry_run=True)
     try:
-        result = importer.import_results(_path(token), user=request.user, dry_run=True)
+        result = importer.import_results(
+            _path(token), user=request.user, dry_run=True, checked=checked
+        )
     except importer.ImportRefused as refusal:
         _path(token).unlink(missing_ok=True)
         return _refused(request, refusal.messages)
@@ -204,12 +190,20 @@ def _confirm(request):
             [_("This preview has expired or was already imported. Upload the file again.")],
         )
     filename = pending[token]
-    if _as_job(token):
+    try:
+        # The preview's answer is not kept in the session: the file is checked again.
+        checked = importer.check_workbook(_path(token), filename)
+    except importer.ImportRefused as refusal:
+        _drop(request, token)
+        return _refused(request, refusal.messages)
+    if _as_job(checked):
         # The token is used up now; the file stays until the job has imported it.
         _forget(request, token)
         return _start_job(request, token, filename, dry_run=False)
     try:
-        result = importer.import_results(_path(token), user=request.user)
+        result = importer.import_results(
+            _path(token), user=request.user, filename=filename, checked=checked
+        )
     except importer.ImportRefused as refusal:
         return _refused(request, refusal.messages)
     finally:

@@ -125,16 +125,25 @@ def test_a_broken_big_file_ends_failed_with_its_errors_and_writes_nothing(admin)
 
 
 @pytest.mark.django_db
-def test_a_file_refused_as_a_whole_shows_the_import_page_s_message(admin, monkeypatch):
+def test_a_file_refused_as_a_whole_shows_the_import_page_s_message(admin):
     client = client_for(admin)
-    data = workbook(good_rows())
-    # Readable enough to be counted, refused by the import itself.
-    monkeypatch.setattr(importer.workbook, "MAX_ROWS", 3)
+    # It passes the upload check in the request; the job's reader finds the headers in row 2.
+    data = workbook(good_rows(), before=lambda book: book.active.insert_rows(1))
     job, page = job_page(client, client.post(URL, {"file": upload(data)}))
     assert job.status == JobStatus.FAILED
     assert page.status_code == 400
-    assert "at most 3 can be imported" in page.content.decode()
+    assert "The headers must be in row 1" in page.content.decode()
     assert pending_files() == []
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_row_cap_is_refused_in_the_request_without_a_job(admin, monkeypatch):
+    client = client_for(admin)
+    monkeypatch.setattr(importer.workbook, "MAX_ROWS", 3)
+    response = client.post(URL, {"file": upload(workbook(good_rows()))})
+    assert response.status_code == 400
+    assert "at most 3 can be imported" in response.content.decode()
+    assert not Job.objects.exists() and pending_files() == []
 
 
 @pytest.mark.django_db

@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from academics import roles
-from sessions_app import importer
 from sessions_app.models import Grade, GradeChange
 from sessions_app.views import imports
 from tests import factories
@@ -111,8 +110,8 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(client):
     assert pending_files() == []
 
 
-def test_a_file_above_the_limit_is_refused(client, monkeypatch):
-    monkeypatch.setattr(importer.workbook, "MAX_FILE_BYTES", 100)
+def test_a_file_above_the_limit_is_refused(client, settings):
+    settings.PORTAL_UPLOAD_MAX_BYTES = 100
     response = client.post(URL, {"file": upload(workbook(good_rows()))})
     assert response.status_code == 400
     assert "at most" in response.content.decode()

@@ -170,7 +170,7 @@ def broken_header():
         (b"", "empty.csv", ["“empty.csv”", "empty"]),
         (b"%PDF-1.4\x00\x01\x02binary", "report.pdf", ["“report.pdf”", "neither a CSV"]),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old.xls", ["“old.xls”", ".xls"]),
-        (b"PK\x03\x04not really a zip", "fake.xlsx", ["“fake.xlsx”", "XLSX"]),
+        (b"PK\x03\x04not really a zip", "fake.xlsx", ["“fake.xlsx”", ".xlsx"]),
         (None, "no-timestamp.csv", ["“no-timestamp.csv”", "row 1, column A", "timestamp"]),
         (
             csv_bytes(header=("Отметка времени", SCALE_Q, FAIR_Q, SCALE_Q, IDEAS_Q)),
