@@ -29,6 +29,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 XLSX = "xlsx"
 CSV = "csv"
@@ -126,10 +127,14 @@ class Inspection:
                     )
             messages.append(
                 f"“{self.filename}”: "
-                + _(
+                + ngettext(
+                    "the sheet “%(sheet)s” holds %(count)s formula (%(cells)s). Import values "
+                    "only: copy the cells and paste them as values, then save and upload the "
+                    "file again.",
                     "the sheet “%(sheet)s” holds %(count)s formulas (%(cells)s). Import values "
                     "only: copy the cells and paste them as values, then save and upload the "
-                    "file again."
+                    "file again.",
+                    len(sheet.formulas),
                 )
                 % {
                     "sheet": sheet.name,

@@ -187,14 +187,6 @@ def read_rows(data, filename):
     return _read_csv(data, filename)
 
 
-def __getattr__(name):
-    # The survey pages compare an upload's size with MAX_FILE_BYTES before reading it: the
-    # portal's one upload limit, read from the settings when asked.
-    if name == "MAX_FILE_BYTES":
-        return uploads.max_bytes()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # Inferring the questions
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import ratelimit
+from portal import ratelimit, uploads
 
 from . import importer, results, services
 from .choices import QuestionKind
@@ -284,7 +284,7 @@ def import_flow(request, templates, done_url):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > importer.MAX_FILE_BYTES:
+        if upload.size > uploads.max_bytes():
             context.update(
                 form=form, refused=[importer.problem(upload.name, _("the file is too large."))]
             )
