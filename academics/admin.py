@@ -1,4 +1,5 @@
-"""The Django admin of the academic structure, with spreadsheet import and export of four models."""
+"""The Django admin of the academic structure, with spreadsheet import and export of four models;
+and ScopedAdmin, which every admin of a faculty-scoped model builds on."""
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -25,13 +26,54 @@ from .models import (
     TeachingLoad,
     UserProfile,
 )
-from .querysets import restrict_to_faculty
 from .resources import (
     StaffMemberResource,
     StudentResource,
     StudyGroupResource,
     TeachingLoadResource,
 )
+
+
+class ScopedPickers:
+    """A foreign key to a faculty-scoped model offers (and accepts) only the rows the user may
+    see: a dean's office picks, and saves, its own faculty's group, program or student."""
+
+    # Foreign keys that offer every row whatever the user's scope, each with its reason.
+    open_pickers = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        rows = db_field.remote_field.model._default_manager.all()
+        if "queryset" not in kwargs and db_field.name not in self.open_pickers:
+            if hasattr(rows, "for_user"):
+                kwargs["queryset"] = rows.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedAdmin(ScopedPickers, admin.ModelAdmin):
+    """The admin of a faculty-scoped model: a user sees only `Model.objects.for_user(user)`.
+
+    Django's changelist, change, delete and history pages (each finds its object through
+    get_queryset: another faculty's id is "not found"), django-import-export's export and the
+    autocomplete all read get_queryset, so the scope is said here once for all of them.
+    """
+
+    # Autocompletes asked for by another admin's foreign key ("app_label.model.field") that
+    # offer every row: see StaffMemberAdmin.
+    open_to_fields = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._autocomplete_source(request) in self.open_to_fields:
+            return queryset
+        return queryset.for_user(request.user)
+
+    @staticmethod
+    def _autocomplete_source(request):
+        match = request.resolver_match
+        if match is None or match.url_name != "autocomplete":
+            return None
+        get = request.GET
+        return f"{get.get('app_label')}.{get.get('model_name')}.{get.get('field_name')}"
 
 
 class SafeImportForm(ImportForm):
@@ -138,7 +180,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudyGroup)
-class StudyGroupAdmin(SpreadsheetAdmin):
+class StudyGroupAdmin(ScopedAdmin, SpreadsheetAdmin):
     resource_classes = [StudyGroupResource]
     list_display = [
         "name",
@@ -161,10 +203,10 @@ class StudyGroupAdmin(SpreadsheetAdmin):
     list_select_related = ["academic_year", "program__faculty"]
 
     def get_queryset(self, request):
-        # A dean's office sees (and finds by URL) only its faculty's groups. Django leaves
-        # Meta.ordering out of GROUP BY queries; the autocomplete pages need it.
+        # Django leaves Meta.ordering out of GROUP BY queries; the autocomplete pages need it.
         return (
-            restrict_to_faculty(super().get_queryset(request), request.user, "program__faculty")
+            super()
+            .get_queryset(request)
             .annotate(students_total=Count("students"))
             .order_by(*StudyGroup._meta.ordering)
         )
@@ -184,7 +226,7 @@ class StudyGroupAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Student)
-class StudentAdmin(SpreadsheetAdmin):
+class StudentAdmin(ScopedAdmin, SpreadsheetAdmin):
     resource_classes = [StudentResource]
     list_display = [
         "full_name",
@@ -206,12 +248,6 @@ class StudentAdmin(SpreadsheetAdmin):
     search_fields = ["full_name", "record_book", "group__name"]
     autocomplete_fields = ["group"]
     list_select_related = ["group__academic_year"]
-
-    def get_queryset(self, request):
-        # A dean's office sees (and finds by URL) only its faculty's students.
-        return restrict_to_faculty(
-            super().get_queryset(request), request.user, "group__program__faculty"
-        )
 
     @admin.display(description=_("academic year"), ordering="group__academic_year__start_year")
     def academic_year(self, obj):

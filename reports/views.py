@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from academics import roles
 from academics.choices import StudyForm
-from academics.models import AcademicYear, Faculty
-from academics.querysets import faculties_for, groups_for, user_faculty_id
+from academics.models import AcademicYear, Faculty, StudyGroup
+from academics.querysets import user_faculty_id
 from portal.routers import reads_reports
 from sessions_app.models import Admission, ExamSession
 
@@ -123,7 +123,7 @@ def session_report_xlsx(request):
 @reads_reports
 def session_report_faculty(request, session_id, faculty_id):
     session = get_object_or_404(ExamSession.objects.select_related("academic_year"), pk=session_id)
-    faculty = get_object_or_404(faculties_for(request.user), pk=faculty_id)
+    faculty = get_object_or_404(Faculty.objects.for_user(request.user), pk=faculty_id)
     stage = stage_asked(request)
     form = request.GET.get("form", "")
     if form and form not in StudyForm.values:
@@ -156,7 +156,7 @@ def session_report_faculty(request, session_id, faculty_id):
 def session_report_group(request, session_id, group_id):
     session = get_object_or_404(ExamSession.objects.select_related("academic_year"), pk=session_id)
     group = get_object_or_404(
-        groups_for(request.user).select_related("program__faculty"), pk=group_id
+        StudyGroup.objects.for_user(request.user).select_related("program__faculty"), pk=group_id
     )
     stage = stage_asked(request)
     return render(
