@@ -155,14 +155,14 @@ class AcademicYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(Faculty)
-class FacultyAdmin(admin.ModelAdmin):
+class FacultyAdmin(ScopedAdmin):
     list_display = ["name", "short_name", "code", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "code"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ScopedAdmin):
     list_display = ["name", "short_name", "faculty", "kind"]
     list_filter = ["kind", "faculty"]
     search_fields = ["name", "short_name", "faculty__name"]
@@ -171,7 +171,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ScopedAdmin):
     list_display = ["code", "name", "level", "form", "faculty", "department"]
     list_filter = ["level", "form", "faculty"]
     search_fields = ["code", "name"]
@@ -254,6 +254,7 @@ class StudentAdmin(ScopedAdmin, SpreadsheetAdmin):
         return obj.group.academic_year
 
 
+# Not ScopedAdmin: one catalogue for the whole university (academics.models.Discipline).
 @admin.register(Discipline)
 class DisciplineAdmin(admin.ModelAdmin):
     list_display = ["name", "department"]
@@ -264,8 +265,11 @@ class DisciplineAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(SpreadsheetAdmin):
+class StaffMemberAdmin(ScopedAdmin, SpreadsheetAdmin):
     resource_classes = [StaffMemberResource]
+    # An assessment's examiner may teach in another faculty's service department: its picker
+    # offers every teacher's name (the autocomplete answers the id and the name, nothing else).
+    open_to_fields = ("sessions_app.assessment.examiner",)
     list_display = [
         "full_name",
         "personnel_number",
@@ -283,7 +287,7 @@ class StaffMemberAdmin(SpreadsheetAdmin):
 
 
 @admin.register(TeachingLoad)
-class TeachingLoadAdmin(SpreadsheetAdmin):
+class TeachingLoadAdmin(ScopedAdmin, SpreadsheetAdmin):
     resource_classes = [TeachingLoadResource]
     list_display = [
         "department",
