@@ -57,7 +57,8 @@ class FacultyScopedQuerySet(models.QuerySet):
         return self.all() if faculty_id is None else self.of_faculty(faculty_id)
 
     def of_faculty(self, faculty):
-        """The rows of `faculty` (a Faculty or its id)."""
+        """The rows of `faculty` (a Faculty, its id, or an expression such as OuterRef("pk"))."""
+        faculty = getattr(faculty, "pk", faculty)
         if faculty == NO_FACULTY:
             return self.none()
         return self.filter(**{self.faculty_path: faculty})
