@@ -161,13 +161,11 @@ def dashboard_faculty(request, faculty_id):
     forms = dict(StudyForm.choices)
     programs = {
         p["pk"]: p
-        for p in Program.objects.filter(faculty=faculty).values(
-            "pk", "code", "name", "level", "form"
-        )
+        for p in Program.objects.of_faculty(faculty).values("pk", "code", "name", "level", "form")
     }
     groups = {
         g["pk"]: g
-        for g in StudyGroup.objects.filter(program__faculty=faculty).values(
+        for g in StudyGroup.objects.of_faculty(faculty).values(
             "pk", "name", "program__code", "program__name", "program__form"
         )
     }

@@ -165,6 +165,8 @@ class GradeSheetAdmin(ReadOnlyAdmin):
     fields = ["assessment", "attempt", "status", "version", "updated_at", "page"]
     readonly_fields = fields
     inlines = [SheetEventInline]
+    # The list's own default; said here so that the autocomplete pages are ordered too.
+    ordering = ["-pk"]
     actions = ["submit", "lock"]
 
     @admin.display(description=_("exam session"), ordering="assessment__session")
@@ -403,7 +405,13 @@ class StateAttestationAdmin(ScopedAdmin):
     inlines = [AttestationEntryInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(entry_count=Count("entries"))
+        # Django leaves Meta.ordering out of GROUP BY queries; the autocomplete pages need it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(entry_count=Count("entries"))
+            .order_by(*StateAttestation._meta.ordering)
+        )
 
     # Not `form`: that name is the admin's ModelForm class.
     @admin.display(description=_("study form"), ordering="program__form")

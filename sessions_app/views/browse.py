@@ -205,7 +205,7 @@ class GroupFilterForm(forms.Form):
         if not self.is_valid():
             return groups
         if self.cleaned_data["faculty"]:
-            groups = groups.filter(program__faculty=self.cleaned_data["faculty"])
+            groups = groups.of_faculty(self.cleaned_data["faculty"])
         if self.cleaned_data["form"]:
             groups = groups.filter(program__form=self.cleaned_data["form"])
         return groups
