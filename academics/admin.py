@@ -1,4 +1,5 @@
-"""The Django admin of the academic structure, with spreadsheet import and export of four models."""
+"""The Django admin of the academic structure, with spreadsheet import and export of four models;
+and ScopedAdmin, which every admin of a faculty-scoped model builds on."""
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -25,13 +26,54 @@ from .models import (
     TeachingLoad,
     UserProfile,
 )
-from .querysets import restrict_to_faculty
 from .resources import (
     StaffMemberResource,
     StudentResource,
     StudyGroupResource,
     TeachingLoadResource,
 )
+
+
+class ScopedPickers:
+    """A foreign key to a faculty-scoped model offers (and accepts) only the rows the user may
+    see: a dean's office picks, and saves, its own faculty's group, program or student."""
+
+    # Foreign keys that offer every row whatever the user's scope, each with its reason.
+    open_pickers = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        rows = db_field.remote_field.model._default_manager.all()
+        if "queryset" not in kwargs and db_field.name not in self.open_pickers:
+            if hasattr(rows, "for_user"):
+                kwargs["queryset"] = rows.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedAdmin(ScopedPickers, admin.ModelAdmin):
+    """The admin of a faculty-scoped model: a user sees only `Model.objects.for_user(user)`.
+
+    Django's changelist, change, delete and history pages (each finds its object through
+    get_queryset: another faculty's id is "not found"), django-import-export's export and the
+    autocomplete all read get_queryset, so the scope is said here once for all of them.
+    """
+
+    # Autocompletes asked for by another admin's foreign key ("app_label.model.field") that
+    # offer every row: see StaffMemberAdmin.
+    open_to_fields = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._autocomplete_source(request) in self.open_to_fields:
+            return queryset
+        return queryset.for_user(request.user)
+
+    @staticmethod
+    def _autocomplete_source(request):
+        match = request.resolver_match
+        if match is None or match.url_name != "autocomplete":
+            return None
+        get = request.GET
+        return f"{get.get('app_label')}.{get.get('model_name')}.{get.get('field_name')}"
 
 
 class SafeImportForm(ImportForm):
@@ -113,14 +155,14 @@ class AcademicYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(Faculty)
-class FacultyAdmin(admin.ModelAdmin):
+class FacultyAdmin(ScopedAdmin):
     list_display = ["name", "short_name", "code", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "code"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ScopedAdmin):
     list_display = ["name", "short_name", "faculty", "kind"]
     list_filter = ["kind", "faculty"]
     search_fields = ["name", "short_name", "faculty__name"]
@@ -129,7 +171,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ScopedAdmin):
     list_display = ["code", "name", "level", "form", "faculty", "department"]
     list_filter = ["level", "form", "faculty"]
     search_fields = ["code", "name"]
@@ -138,7 +180,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudyGroup)
-class StudyGroupAdmin(SpreadsheetAdmin):
+class StudyGroupAdmin(ScopedAdmin, SpreadsheetAdmin):
     resource_classes = [StudyGroupResource]
     list_display = [
         "name",
@@ -161,10 +203,10 @@ class StudyGroupAdmin(SpreadsheetAdmin):
     list_select_related = ["academic_year", "program__faculty"]
 
     def get_queryset(self, request):
-        # A dean's office sees (and finds by URL) only its faculty's groups. Django leaves
-        # Meta.ordering out of GROUP BY queries; the autocomplete pages need it.
+        # Django leaves Meta.ordering out of GROUP BY queries; the autocomplete pages need it.
         return (
-            restrict_to_faculty(super().get_queryset(request), request.user, "program__faculty")
+            super()
+            .get_queryset(request)
             .annotate(students_total=Count("students"))
             .order_by(*StudyGroup._meta.ordering)
         )
@@ -184,7 +226,7 @@ class StudyGroupAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Student)
-class StudentAdmin(SpreadsheetAdmin):
+class StudentAdmin(ScopedAdmin, SpreadsheetAdmin):
     resource_classes = [StudentResource]
     list_display = [
         "full_name",
@@ -207,17 +249,12 @@ class StudentAdmin(SpreadsheetAdmin):
     autocomplete_fields = ["group"]
     list_select_related = ["group__academic_year"]
 
-    def get_queryset(self, request):
-        # A dean's office sees (and finds by URL) only its faculty's students.
-        return restrict_to_faculty(
-            super().get_queryset(request), request.user, "group__program__faculty"
-        )
-
     @admin.display(description=_("academic year"), ordering="group__academic_year__start_year")
     def academic_year(self, obj):
         return obj.group.academic_year
 
 
+# Not ScopedAdmin: one catalogue for the whole university (academics.models.Discipline).
 @admin.register(Discipline)
 class DisciplineAdmin(admin.ModelAdmin):
     list_display = ["name", "department"]
@@ -228,8 +265,11 @@ class DisciplineAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(SpreadsheetAdmin):
+class StaffMemberAdmin(ScopedAdmin, SpreadsheetAdmin):
     resource_classes = [StaffMemberResource]
+    # An assessment's examiner may teach in another faculty's service department: its picker
+    # offers every teacher's name (the autocomplete answers the id and the name, nothing else).
+    open_to_fields = ("sessions_app.assessment.examiner",)
     list_display = [
         "full_name",
         "personnel_number",
@@ -247,7 +287,7 @@ class StaffMemberAdmin(SpreadsheetAdmin):
 
 
 @admin.register(TeachingLoad)
-class TeachingLoadAdmin(SpreadsheetAdmin):
+class TeachingLoadAdmin(ScopedAdmin, SpreadsheetAdmin):
     resource_classes = [TeachingLoadResource]
     list_display = [
         "department",

@@ -22,6 +22,7 @@ from .choices import (
     Term,
     Title,
 )
+from .querysets import FacultyScopedQuerySet
 
 
 class AcademicYearQuerySet(models.QuerySet):
@@ -67,6 +68,11 @@ class AcademicYear(models.Model):
         )
 
 
+class FacultyQuerySet(FacultyScopedQuerySet):
+    # A faculty is its own scope; the college counts as one (DOMAIN.md).
+    faculty_path = "pk"
+
+
 class Faculty(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -74,6 +80,8 @@ class Faculty(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=FacultyKind.choices, default=FacultyKind.FACULTY
     )
+
+    objects = FacultyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("faculty")
@@ -86,6 +94,12 @@ class Faculty(models.Model):
         return self.short_name or self.name
 
 
+class DepartmentQuerySet(FacultyScopedQuerySet):
+    # A service department teaches every faculty's groups but belongs to one: its staff and
+    # loads are that faculty's.
+    faculty_path = "faculty"
+
+
 class Department(models.Model):
     faculty = models.ForeignKey(
         Faculty, verbose_name=_("faculty"), on_delete=models.PROTECT, related_name="departments"
@@ -93,6 +107,8 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("department")
@@ -102,6 +118,10 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ProgramQuerySet(FacultyScopedQuerySet):
+    faculty_path = "faculty"
 
 
 class Program(models.Model):
@@ -122,6 +142,8 @@ class Program(models.Model):
         null=True,
         blank=True,
     )
+
+    objects = ProgramQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("program")
@@ -149,6 +171,10 @@ class Program(models.Model):
         return f"{label} ({self.get_level_display()}, {self.get_form_display()})"
 
 
+class StudyGroupQuerySet(FacultyScopedQuerySet):
+    faculty_path = "program__faculty"
+
+
 class StudyGroup(models.Model):
     name = models.CharField(_("name"), max_length=40)
     program = models.ForeignKey(
@@ -161,6 +187,8 @@ class StudyGroup(models.Model):
         related_name="groups",
     )
     year_of_study = models.PositiveSmallIntegerField(_("year of study"))
+
+    objects = StudyGroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("study group")
@@ -189,6 +217,11 @@ class StudyGroup(models.Model):
         return self.program.faculty
 
 
+class StudentQuerySet(FacultyScopedQuerySet):
+    # The faculty of the group the student is in now; a session's records keep their own group.
+    faculty_path = "group__program__faculty"
+
+
 class Student(models.Model):
     record_book = models.CharField(_("record-book number"), max_length=30, unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
@@ -200,6 +233,8 @@ class Student(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=StudentStatus.choices, default=StudentStatus.STUDYING
     )
+
+    objects = StudentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("student")
@@ -217,6 +252,9 @@ class Student(models.Model):
         return f"{self.full_name} ({self.record_book})"
 
 
+# Not scoped: one catalogue for the university. A discipline is taught to the groups of several
+# faculties (a service department's mathematics), has no faculty when it has no department, and
+# its name is not a figure; a dean's office picks any of them for its assessments.
 class Discipline(models.Model):
     name = models.CharField(_("name"), max_length=250, unique=True)
     department = models.ForeignKey(
@@ -235,6 +273,10 @@ class Discipline(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class StaffMemberQuerySet(FacultyScopedQuerySet):
+    faculty_path = "department__faculty"
 
 
 class StaffMember(models.Model):
@@ -261,6 +303,8 @@ class StaffMember(models.Model):
         help_text=_("share of a full-time position, from 0.05 to 1.50"),
     )
 
+    objects = StaffMemberQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("teaching staff")
@@ -284,6 +328,10 @@ class StaffMember(models.Model):
         return self.degree != Degree.NONE
 
 
+class TeachingLoadQuerySet(FacultyScopedQuerySet):
+    faculty_path = "department__faculty"
+
+
 class TeachingLoad(models.Model):
     department = models.ForeignKey(
         Department,
@@ -304,6 +352,8 @@ class TeachingLoad(models.Model):
     reason = models.TextField(
         _("reason"), blank=True, help_text=_("why the performed hours differ from the plan")
     )
+
+    objects = TeachingLoadQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("teaching load")

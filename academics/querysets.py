@@ -1,42 +1,74 @@
-"""The one place that knows which faculty a user may see and change."""
+"""The one place that knows which faculty a user may see and change, and the queryset every
+faculty-scoped model builds on: `Model.objects.for_user(user)`, as NetBox's
+`RestrictedQuerySet.restrict(user, action)`, so that no page, export or admin view can forget it.
+
+Who sees what (README, "Exam sessions"): a dean's office its faculty (the college counts as one);
+the academic department, the vice-rector, administrators and superusers the whole university; a
+signed-in user with no portal role (a new account, one whose role was taken away) nothing.
+"""
+
+from django.db import models
 
 from . import roles
-from .models import Faculty, StudyGroup
 
-_FACULTY_SCOPED = (roles.DEAN_OFFICE, roles.DEAN_OFFICE_HEAD)
+_FACULTY_SCOPED = frozenset((roles.DEAN_OFFICE, roles.DEAN_OFFICE_HEAD))
+_ROLES = frozenset(roles.LABELS)
+
+# The faculty of a user who may see none: no row has it. `for_user` gives none() for it.
+NO_FACULTY = -1
 
 
-def _role_names(user):
+def role_names(user):
+    """The names of the user's groups, read once per user object."""
     if not hasattr(user, "_portal_roles"):
         user._portal_roles = set(user.groups.values_list("name", flat=True))
     return user._portal_roles
 
 
+def has_role(user):
+    """Whether the user holds a portal role (academics.roles) or is a superuser. Permissions
+    given to a user by hand, without a role, do not count: the role says which faculty."""
+    return user.is_superuser or bool(role_names(user) & _ROLES)
+
+
 def user_faculty_id(user):
-    """The faculty a dean's office user is bound to, or None for a university-wide user."""
-    if user.is_superuser or not (_role_names(user) & set(_FACULTY_SCOPED)):
+    """The faculty a dean's office user is bound to; None for a university-wide user (a
+    superuser or a university-wide role); NO_FACULTY for a user who may see no faculty."""
+    if user.is_superuser:
         return None
-    profile = getattr(user, "profile", None)
-    # A dean's office user with no faculty set sees nothing rather than everything.
-    return profile.faculty_id if profile and profile.faculty_id else -1
+    names = role_names(user)
+    if names & _FACULTY_SCOPED:
+        profile = getattr(user, "profile", None)
+        # A dean's office user with no faculty set sees nothing rather than everything.
+        return profile.faculty_id if profile and profile.faculty_id else NO_FACULTY
+    return None if names & _ROLES else NO_FACULTY
 
 
-def faculties_for(user):
-    faculty_id = user_faculty_id(user)
-    faculties = Faculty.objects.all()
-    return faculties if faculty_id is None else faculties.filter(pk=faculty_id)
+class FacultyScopedQuerySet(models.QuerySet):
+    """The rows of a model that belong to one faculty, through `faculty_path`: the lookup from
+    the model to its Faculty ("group__program__faculty"), said once, on the model's queryset."""
+
+    faculty_path = None
+
+    def for_user(self, user):
+        """The rows `user` may see: a dean's office its faculty's, a university-wide role
+        every row, a user with no role none."""
+        faculty_id = user_faculty_id(user)
+        return self.all() if faculty_id is None else self.of_faculty(faculty_id)
+
+    def of_faculty(self, faculty):
+        """The rows of `faculty` (a Faculty, its id, or an expression such as OuterRef("pk"))."""
+        faculty = getattr(faculty, "pk", faculty)
+        if faculty == NO_FACULTY:
+            return self.none()
+        return self.filter(**{self.faculty_path: faculty})
 
 
-def groups_for(user):
-    faculty_id = user_faculty_id(user)
-    groups = StudyGroup.objects.all()
-    return groups if faculty_id is None else groups.filter(program__faculty_id=faculty_id)
-
-
-def restrict_to_faculty(queryset, user, faculty_path):
-    """Filter a queryset to the user's faculty through `faculty_path` (group__program__faculty)."""
-    faculty_id = user_faculty_id(user)
-    return queryset if faculty_id is None else queryset.filter(**{f"{faculty_path}_id": faculty_id})
+def scoped(model, user=None):
+    """The rows of `model` that `user` may see; with no user, every row: the system's own
+    reading (a command, the council's resolution), never a request's."""
+    rows = model._default_manager.all()
+    return rows if user is None else rows.for_user(user)
 
 
 def can_edit(user, faculty_id, permission):

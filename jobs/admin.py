@@ -15,6 +15,10 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status")
     readonly_fields = [field.name for field in Job._meta.fields]
 
+    def get_queryset(self, request):
+        # A job (its parameters, its result file) is its owner's, as on the job pages.
+        return super().get_queryset(request).for_user(request.user)
+
     def has_add_permission(self, request):
         return False
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from academics.choices import StudyForm
+from academics.querysets import scoped
 from sessions_app.choices import AttestationKind
 from sessions_app.models import AttestationEntry
 
@@ -112,21 +113,21 @@ class AttestationRow(CountsByName):
         }
 
 
-def attestation(academic_year, by=By.FORM, form=None, faculty=None):
+def attestation(academic_year, by=By.FORM, form=None, faculty=None, user=None):
     """The rows of section 10 for `academic_year`: one per kind and scope of kind `by`, the kinds
     in their order (the exam, then the thesis).
 
     `form` ("day" / "extramural") and `faculty` (a Faculty or its id) narrow the students
-    counted. One query.
+    counted, and so does `user`: only the lists of the faculties they may see. One query.
     """
     if by not in _SCOPES:
         raise ValueError(f"by must be one of {By.VALUES}")
     key, label, ordering = _SCOPES[by]
-    entries = AttestationEntry.objects.filter(attestation__academic_year=academic_year)
+    entries = scoped(AttestationEntry, user).filter(attestation__academic_year=academic_year)
     if form:
         entries = entries.filter(**{f"{_PROGRAM}__form": form})
     if faculty is not None:
-        entries = entries.filter(**{f"{_PROGRAM}__faculty": faculty})
+        entries = entries.of_faculty(faculty)
     columns = ["attestation__kind"] + [c for c in dict.fromkeys((key, label)) if c]
     ordered_by = [o.lstrip("-") for o in ordering]
     result = (

@@ -292,7 +292,9 @@ def build(params, scope_faculty_id=None):
         params, years, faculties, scope_faculty_id, sessions[-1] if sessions else None
     )
     board = Dashboard(filters, years, faculties, sessions=sessions)
-    if filters.year is None:
+    # A user bound to no faculty (a dean's office without one, a user with no role) sees no
+    # figures: None would be every faculty's.
+    if filters.year is None or (filters.locked_faculty and filters.faculty is None):
         return board
     board.session = session_for(sessions, filters.year.start_year, filters.term)
     if board.session is not None:

@@ -18,7 +18,7 @@ from django_tables2 import RequestConfig
 
 from academics.choices import Level, StudyForm
 from academics.models import Faculty, Program, StudyGroup
-from academics.querysets import faculties_for, groups_for, user_faculty_id
+from academics.querysets import user_faculty_id
 from portal.routers import reads_reports
 from sessions_app.choices import GradeValue, NotAdmittedReason
 
@@ -155,19 +155,17 @@ def _scope_dict(row):
 @can_view
 @reads_reports
 def dashboard_faculty(request, faculty_id):
-    faculty = get_object_or_404(faculties_for(request.user), pk=faculty_id)
+    faculty = get_object_or_404(Faculty.objects.for_user(request.user), pk=faculty_id)
     filters, session, stage = _drill_session(request)
     form = filters.form or None
     forms = dict(StudyForm.choices)
     programs = {
         p["pk"]: p
-        for p in Program.objects.filter(faculty=faculty).values(
-            "pk", "code", "name", "level", "form"
-        )
+        for p in Program.objects.of_faculty(faculty).values("pk", "code", "name", "level", "form")
     }
     groups = {
         g["pk"]: g
-        for g in StudyGroup.objects.filter(program__faculty=faculty).values(
+        for g in StudyGroup.objects.of_faculty(faculty).values(
             "pk", "name", "program__code", "program__name", "program__form"
         )
     }
@@ -220,7 +218,7 @@ def dashboard_faculty(request, faculty_id):
 @reads_reports
 def dashboard_group(request, group_id):
     group = get_object_or_404(
-        groups_for(request.user).select_related("program__faculty"), pk=group_id
+        StudyGroup.objects.for_user(request.user).select_related("program__faculty"), pk=group_id
     )
     filters, session, stage = _drill_session(request)
     rows = []

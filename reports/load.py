@@ -13,6 +13,7 @@ from django.db.models import Q, Sum
 
 from academics.choices import FacultyKind, LoadLevel, Term
 from academics.models import TeachingLoad
+from academics.querysets import scoped
 
 from .achievement import percent
 
@@ -115,9 +116,10 @@ def total(rows, scope="total", key=None, level=""):
     return LoadRow(scope, key, level, "", terms)
 
 
-def teaching_load(academic_year):
-    """Section 4 for `academic_year` (an AcademicYear or its id). Two queries."""
-    loads = TeachingLoad.objects.filter(academic_year=academic_year)
+def teaching_load(academic_year, user=None):
+    """Section 4 for `academic_year` (an AcademicYear or its id): the loads of the departments
+    `user` may see, every one with no user; the totals are theirs. Two queries."""
+    loads = scoped(TeachingLoad, user).filter(academic_year=academic_year)
     sums = {}
     for term in TERMS:
         sums[f"planned_{term}"] = Sum("planned_hours", filter=Q(term=term))

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, Sum
 
 from academics.choices import Degree, Employment, FacultyKind, LoadLevel, Position, Title
 from academics.models import Department, Faculty
+from academics.querysets import scoped
 
 from .achievement import percent
 
@@ -213,12 +214,14 @@ def total(rows, scope="total", key=None):
     )
 
 
-def staff_by_faculty():
-    """Section 3 per faculty (the faculties, then the college), per level and university. One
-    query."""
+def staff_by_faculty(user=None):
+    """Section 3 per faculty (the faculties, then the college), per level and university: of the
+    faculties `user` may see, every one with no user. One query."""
     # Meta.ordering is not applied to an aggregating query: the faculties, then the college.
-    faculties = Faculty.objects.annotate(**_annotations("departments__staff")).order_by(
-        "-kind", "name"
+    faculties = (
+        scoped(Faculty, user)
+        .annotate(**_annotations("departments__staff"))
+        .order_by("-kind", "name")
     )
     rows = [_row(faculty, str(faculty.name), faculty.kind) for faculty in faculties]
     levels = [
@@ -232,10 +235,13 @@ def staff_by_faculty():
     return StaffFigures(rows, levels, total(rows, scope="total"))
 
 
-def staff_by_department(faculty=None):
-    """Section 3 per department (of `faculty`, a Faculty or its id, when given). One query."""
-    departments = Department.objects.select_related("faculty").order_by(
-        "-faculty__kind", "faculty__name", "name"
+def staff_by_department(faculty=None, user=None):
+    """Section 3 per department (of `faculty`, a Faculty or its id, when given) that `user` may
+    see. One query."""
+    departments = (
+        scoped(Department, user)
+        .select_related("faculty")
+        .order_by("-faculty__kind", "faculty__name", "name")
     )
     if faculty is not None:
         departments = departments.filter(faculty=faculty)

@@ -1,5 +1,8 @@
 """Figures of the academic structure: per faculty, departments, programs, groups, students;
-programs and groups by level and form (sections 1 and 2 of the report)."""
+programs and groups by level and form (sections 1 and 2 of the report).
+
+Each figure counts the rows `user` may see (Model.objects.for_user): a dean's office its
+faculty's; with no user, the university's (the commands, the resolution)."""
 
 from dataclasses import dataclass
 
@@ -9,14 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from academics.choices import DepartmentKind, Level, StudentStatus, StudyForm
 from academics.models import Department, Faculty, Program, Student, StudyGroup
+from academics.querysets import scoped
 
 
-def _count_by_faculty(queryset, faculty_path):
+def _count_by_faculty(queryset):
+    """The number of `queryset`'s rows in the outer faculty, through the model's faculty path."""
+    path = queryset.faculty_path
     return Coalesce(
         Subquery(
-            queryset.filter(**{faculty_path: OuterRef("pk")})
+            queryset.of_faculty(OuterRef("pk"))
             .order_by()
-            .values(faculty_path)
+            .values(path)
             .annotate(n=Count("pk"))
             .values("n")
         ),
@@ -24,8 +30,9 @@ def _count_by_faculty(queryset, faculty_path):
     )
 
 
-def faculty_summary(academic_year=None):
-    """One row per faculty: departments (graduating / service), programs, groups, students studying.
+def faculty_summary(academic_year=None, user=None):
+    """One row per faculty `user` may see: departments (graduating / service), programs, groups,
+    students studying.
 
     Groups and students are those of `academic_year` when it is given. One query for all faculties.
     """
@@ -34,16 +41,16 @@ def faculty_summary(academic_year=None):
     if academic_year is not None:
         groups = groups.filter(academic_year=academic_year)
         students = students.filter(group__academic_year=academic_year)
-    return Faculty.objects.annotate(
+    return scoped(Faculty, user).annotate(
         graduating_department_count=_count_by_faculty(
-            Department.objects.filter(kind=DepartmentKind.GRADUATING), "faculty"
+            Department.objects.filter(kind=DepartmentKind.GRADUATING)
         ),
         service_department_count=_count_by_faculty(
-            Department.objects.filter(kind=DepartmentKind.SERVICE), "faculty"
+            Department.objects.filter(kind=DepartmentKind.SERVICE)
         ),
-        program_count=_count_by_faculty(Program.objects.all(), "faculty"),
-        group_count=_count_by_faculty(groups, "program__faculty"),
-        student_count=_count_by_faculty(students, "group__program__faculty"),
+        program_count=_count_by_faculty(Program.objects.all()),
+        group_count=_count_by_faculty(groups),
+        student_count=_count_by_faculty(students),
     )
 
 
@@ -183,13 +190,13 @@ def _table(counts, bands):
     )
 
 
-def programs_by_level_form(year=None, running_only=False):
-    """Section 1: the programs by level and form, in the seed's bands.
+def programs_by_level_form(year=None, running_only=False, user=None):
+    """Section 1: the programs `user` may see by level and form, in the seed's bands.
 
     A program counts when it is in the registry; with `running_only`, only when it has a study
     group in `year` (an AcademicYear or its id; any year when it is None). One query.
     """
-    programs = Program.objects.all()
+    programs = scoped(Program, user)
     if running_only:
         groups = StudyGroup.objects.filter(program=OuterRef("pk"))
         if year is not None:
@@ -199,11 +206,12 @@ def programs_by_level_form(year=None, running_only=False):
     return _table({(row["level"], row["form"]): row["n"] for row in rows}, PROGRAM_BANDS)
 
 
-def groups_by_level_form(year):
-    """Section 2: the study groups of `year` (an AcademicYear or its id) by level and form. One
-    query."""
+def groups_by_level_form(year, user=None):
+    """Section 2: the study groups `user` may see of `year` (an AcademicYear or its id) by level
+    and form. One query."""
     rows = (
-        StudyGroup.objects.filter(academic_year=year)
+        scoped(StudyGroup, user)
+        .filter(academic_year=year)
         .order_by()
         .values("program__level", "program__form")
         .annotate(n=Count("pk"))

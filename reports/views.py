@@ -3,7 +3,8 @@ of the council report) with its drill-down from a faculty to its groups and to t
 still owe.
 
 The figures come from reports.achievement through reports.exports; a dean's office user sees only
-their faculty (academics.querysets), and another faculty's page answers 404.
+their faculty (academics.querysets), and another faculty's page answers 404. A signed-in user with
+no role sees no figures: the home page tells them so, the other pages answer 403.
 """
 
 from django.contrib.auth.decorators import permission_required
@@ -14,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from academics import roles
 from academics.choices import StudyForm
-from academics.models import AcademicYear, Faculty
-from academics.querysets import faculties_for, groups_for, user_faculty_id
+from academics.models import AcademicYear, Faculty, StudyGroup
+from academics.querysets import has_role, role_names, user_faculty_id
 from portal.routers import reads_reports
 from sessions_app.models import Admission, ExamSession
 
@@ -30,12 +31,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def home(request):
-    if request.user.groups.filter(name=roles.VICE_RECTOR).exists():
+    user = request.user
+    if roles.VICE_RECTOR in role_names(user):
         # The dashboard is the vice-rector's home page.
         return redirect("reports:dashboard")
+    if not has_role(user):
+        return render(request, "reports/home.html", {"no_role": True})
     year = AcademicYear.objects.first()
-    rows = list(faculty_summary(year))
-    return render(request, "reports/home.html", {"year": year, "rows": rows, "total": totals(rows)})
+    rows = list(faculty_summary(year, user=user))
+    # A dean's office sees its faculty's line only, and the tiles are its totals.
+    scoped = user_faculty_id(user) is not None
+    return render(
+        request,
+        "reports/home.html",
+        {"year": year, "rows": rows, "total": totals(rows), "scoped": scoped},
+    )
 
 
 def report_sessions():
@@ -123,7 +133,7 @@ def session_report_xlsx(request):
 @reads_reports
 def session_report_faculty(request, session_id, faculty_id):
     session = get_object_or_404(ExamSession.objects.select_related("academic_year"), pk=session_id)
-    faculty = get_object_or_404(faculties_for(request.user), pk=faculty_id)
+    faculty = get_object_or_404(Faculty.objects.for_user(request.user), pk=faculty_id)
     stage = stage_asked(request)
     form = request.GET.get("form", "")
     if form and form not in StudyForm.values:
@@ -156,7 +166,7 @@ def session_report_faculty(request, session_id, faculty_id):
 def session_report_group(request, session_id, group_id):
     session = get_object_or_404(ExamSession.objects.select_related("academic_year"), pk=session_id)
     group = get_object_or_404(
-        groups_for(request.user).select_related("program__faculty"), pk=group_id
+        StudyGroup.objects.for_user(request.user).select_related("program__faculty"), pk=group_id
     )
     stage = stage_asked(request)
     return render(

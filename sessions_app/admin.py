@@ -1,6 +1,7 @@
-"""The admin of exam sessions. Each list sees only the user's faculty; grades, admissions and the
-audit are read-only here (they are written by sessions_app.services), and the audit can be
-neither changed nor deleted, not even by a superuser."""
+"""The admin of exam sessions. Each list sees only the user's faculty (academics.admin.ScopedAdmin,
+on the models' for_user); grades, admissions and the audit are read-only here (they are written
+by sessions_app.services), and the audit can be neither changed nor deleted, not even by a
+superuser. The exam sessions themselves are the university's."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -10,8 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from academics.models import AcademicYear, Program, Student
-from academics.querysets import groups_for, restrict_to_faculty
+from academics.admin import ScopedAdmin, ScopedPickers
+from academics.models import AcademicYear
 
 from . import services
 from .models import (
@@ -28,19 +29,7 @@ from .models import (
 )
 
 
-class FacultyScopedAdmin(admin.ModelAdmin):
-    """A dean's office user sees (and finds by URL) only the rows of their faculty."""
-
-    faculty_path = None  # e.g. "group__program__faculty"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self.faculty_path is None:
-            return queryset
-        return restrict_to_faculty(queryset, request.user, self.faculty_path)
-
-
-class ReadOnlyAdmin(FacultyScopedAdmin):
+class ReadOnlyAdmin(ScopedAdmin):
     """Shown, never written: the rows come from the services, which check and audit each write."""
 
     def has_add_permission(self, request, obj=None):
@@ -128,10 +117,9 @@ class GradeSheetInline(ReadOnlyInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(FacultyScopedAdmin):
+class AssessmentAdmin(ScopedAdmin):
     # The results workbook (dry run, preview, confirm) is imported from here.
     change_list_template = "admin/sessions_app/import_results_link.html"
-    faculty_path = "group__program__faculty"
     list_display = ["session", "group", "discipline", "kind", "examiner", "date"]
     list_filter = [
         session_filter("session"),
@@ -143,12 +131,8 @@ class AssessmentAdmin(FacultyScopedAdmin):
     autocomplete_fields = ["session", "group", "discipline", "examiner"]
     list_select_related = ["session__academic_year", "group", "discipline", "examiner"]
     inlines = [GradeSheetInline]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A dean's office can only pick (and save) a group of its own faculty.
-        if db_field.name == "group":
-            kwargs["queryset"] = groups_for(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    # The examiner may teach in another faculty's service department (StaffMemberAdmin).
+    open_pickers = ("examiner",)
 
     def get_readonly_fields(self, request, obj=None):
         # Once grades are in, moving the assessment would move them with it.
@@ -165,7 +149,6 @@ class SheetEventInline(ReadOnlyInline):
 
 @admin.register(GradeSheet)
 class GradeSheetAdmin(ReadOnlyAdmin):
-    faculty_path = "assessment__group__program__faculty"
     list_display = ["assessment", "session", "attempt", "status", "version", "updated_at"]
     list_filter = [
         "status",
@@ -182,6 +165,8 @@ class GradeSheetAdmin(ReadOnlyAdmin):
     fields = ["assessment", "attempt", "status", "version", "updated_at", "page"]
     readonly_fields = fields
     inlines = [SheetEventInline]
+    # The list's own default; said here so that the autocomplete pages are ordered too.
+    ordering = ["-pk"]
     actions = ["submit", "lock"]
 
     @admin.display(description=_("exam session"), ordering="assessment__session")
@@ -237,7 +222,6 @@ class GradeSheetAdmin(ReadOnlyAdmin):
 
 @admin.register(Admission)
 class AdmissionAdmin(ReadOnlyAdmin):
-    faculty_path = "group__program__faculty"
     list_display = ["student", "group", "session", "stage", "admitted", "reason", "note"]
     list_filter = [
         session_filter("session"),
@@ -265,7 +249,6 @@ class AdmissionAdmin(ReadOnlyAdmin):
 class GradeAdmin(ReadOnlyAdmin):
     # The results workbook (dry run, preview, confirm) is imported from here.
     change_list_template = "admin/sessions_app/import_results_link.html"
-    faculty_path = "assessment__group__program__faculty"
     list_display = ["student", "assessment", "attempt", "value", "points", "entered_at"]
     list_filter = [
         "attempt",
@@ -294,7 +277,6 @@ class GradeAdmin(ReadOnlyAdmin):
 
 @admin.register(GradeChange)
 class GradeChangeAdmin(ReadOnlyAdmin):
-    faculty_path = "assessment__group__program__faculty"
     list_display = [
         "changed_at",
         "student",
@@ -342,7 +324,6 @@ class GradeChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(AdmissionChange)
 class AdmissionChangeAdmin(ReadOnlyAdmin):
-    faculty_path = "group__program__faculty"
     list_display = [
         "changed_at",
         "student",
@@ -378,7 +359,6 @@ class AdmissionChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(SheetEvent)
 class SheetEventAdmin(ReadOnlyAdmin):
-    faculty_path = "sheet__assessment__group__program__faculty"
     list_display = ["at", "sheet", "action", "by", "reason"]
     list_filter = [
         "action",
@@ -397,11 +377,7 @@ class SheetEventAdmin(ReadOnlyAdmin):
 # --- The state final attestation ----------------------------------------------------------------
 
 
-def _students_for(user):
-    return restrict_to_faculty(Student.objects.all(), user, "group__program__faculty")
-
-
-class AttestationEntryInline(admin.TabularInline):
+class AttestationEntryInline(ScopedPickers, admin.TabularInline):
     """The attestation's list: one row per student, as the commission's protocol has them."""
 
     model = AttestationEntry
@@ -412,15 +388,9 @@ class AttestationEntryInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("student")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "student":
-            kwargs["queryset"] = _students_for(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(StateAttestation)
-class StateAttestationAdmin(FacultyScopedAdmin):
-    faculty_path = "program__faculty"
+class StateAttestationAdmin(ScopedAdmin):
     list_display = ["program", "kind", "academic_year", "study_form", "entry_count"]
     list_filter = [
         "academic_year",
@@ -435,7 +405,13 @@ class StateAttestationAdmin(FacultyScopedAdmin):
     inlines = [AttestationEntryInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(entry_count=Count("entries"))
+        # Django leaves Meta.ordering out of GROUP BY queries; the autocomplete pages need it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(entry_count=Count("entries"))
+            .order_by(*StateAttestation._meta.ordering)
+        )
 
     # Not `form`: that name is the admin's ModelForm class.
     @admin.display(description=_("study form"), ordering="program__form")
@@ -446,16 +422,9 @@ class StateAttestationAdmin(FacultyScopedAdmin):
     def entry_count(self, obj):
         return obj.entry_count
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A dean's office can only pick (and save) a program of its own faculty.
-        if db_field.name == "program":
-            kwargs["queryset"] = restrict_to_faculty(Program.objects.all(), request.user, "faculty")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(AttestationEntry)
-class AttestationEntryAdmin(FacultyScopedAdmin):
-    faculty_path = "attestation__program__faculty"
+class AttestationEntryAdmin(ScopedAdmin):
     list_display = ["student", "attestation", "ordered", "sat", "grade", "not_in_time"]
     list_filter = [
         "attestation__academic_year",
@@ -475,12 +444,3 @@ class AttestationEntryAdmin(FacultyScopedAdmin):
     ]
     autocomplete_fields = ["attestation", "student"]
     list_select_related = ["student", "attestation__program", "attestation__academic_year"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "attestation":
-            kwargs["queryset"] = restrict_to_faculty(
-                StateAttestation.objects.all(), request.user, "program__faculty"
-            )
-        elif db_field.name == "student":
-            kwargs["queryset"] = _students_for(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

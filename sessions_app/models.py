@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from academics.choices import Term
 from academics.models import AcademicYear, Discipline, StaffMember, Student, StudyGroup
+from academics.querysets import FacultyScopedQuerySet
 from portal.constraints import in_choices
 
 from .choices import (
@@ -78,6 +79,10 @@ class ExamSession(models.Model):
         return self.entry_deadline is not None and today > self.entry_deadline
 
 
+class AssessmentQuerySet(FacultyScopedQuerySet):
+    faculty_path = "group__program__faculty"
+
+
 class Assessment(models.Model):
     session = models.ForeignKey(
         ExamSession,
@@ -108,6 +113,8 @@ class Assessment(models.Model):
     )
     date = models.DateField(_("date"), null=True, blank=True)
 
+    objects = AssessmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
@@ -124,6 +131,10 @@ class Assessment(models.Model):
         return f"{self.group} · {self.discipline} ({self.get_kind_display()})"
 
 
+class GradeSheetQuerySet(FacultyScopedQuerySet):
+    faculty_path = "assessment__group__program__faculty"
+
+
 class GradeSheet(models.Model):
     """The grade sheet (ведомость) of one assessment and attempt: its state and its version."""
 
@@ -137,6 +148,8 @@ class GradeSheet(models.Model):
     # Bumped by every save: a save made against an older version is refused (no lost updates).
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = GradeSheetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("grade sheet")
@@ -159,6 +172,11 @@ class GradeSheet(models.Model):
     @property
     def editable(self):
         return self.status == SheetStatus.DRAFT
+
+
+class AdmissionQuerySet(FacultyScopedQuerySet):
+    # The group the student was in for the session, which the row keeps, not their group now.
+    faculty_path = "group__program__faculty"
 
 
 class Admission(models.Model):
@@ -193,6 +211,8 @@ class Admission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AdmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("admission")
@@ -250,6 +270,10 @@ class AdmissionList(models.Model):
         return f"{self.group} · {self.session} · {self.get_stage_display()}"
 
 
+class GradeQuerySet(FacultyScopedQuerySet):
+    faculty_path = "assessment__group__program__faculty"
+
+
 class Grade(models.Model):
     """One attempt at one assessment: a retake is its own row and never overwrites the main one.
 
@@ -269,6 +293,8 @@ class Grade(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     entered_at = models.DateTimeField(_("entered"))
+
+    objects = GradeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("grade")
@@ -324,6 +350,10 @@ class ChangeRecord(AppendOnly):
         abstract = True
 
 
+class GradeChangeQuerySet(FacultyScopedQuerySet):
+    faculty_path = "assessment__group__program__faculty"
+
+
 class GradeChange(ChangeRecord):
     """The audit trail of grades: every change, who made it, when, from where and why."""
 
@@ -339,6 +369,8 @@ class GradeChange(ChangeRecord):
     old_points = models.PositiveSmallIntegerField(_("old points"), null=True, blank=True)
     new_points = models.PositiveSmallIntegerField(_("new points"), null=True, blank=True)
 
+    objects = GradeChangeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("grade change")
         verbose_name_plural = _("grade changes")
@@ -348,6 +380,12 @@ class GradeChange(ChangeRecord):
 
     def __str__(self):
         return f"{self.student}: {self.old_value or '—'} → {self.new_value or '—'}"
+
+
+class AdmissionChangeQuerySet(FacultyScopedQuerySet):
+    # The group the change was made in (a student moved between faculties is the new
+    # faculty's; the old group's history page names the move).
+    faculty_path = "group__program__faculty"
 
 
 class AdmissionChange(ChangeRecord):
@@ -387,6 +425,8 @@ class AdmissionChange(ChangeRecord):
     old_note = models.CharField(_("old note"), max_length=250, blank=True)
     new_note = models.CharField(_("new note"), max_length=250, blank=True)
 
+    objects = AdmissionChangeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("admission change")
         verbose_name_plural = _("admission changes")
@@ -401,6 +441,10 @@ class AdmissionChange(ChangeRecord):
 
     def __str__(self):
         return f"{self.student}: {self.old_admitted} → {self.new_admitted}"
+
+
+class SheetEventQuerySet(FacultyScopedQuerySet):
+    faculty_path = "sheet__assessment__group__program__faculty"
 
 
 class SheetEvent(AppendOnly):
@@ -420,6 +464,8 @@ class SheetEvent(AppendOnly):
     at = models.DateTimeField(_("when"))
     reason = models.CharField(_("reason"), max_length=250, blank=True)
 
+    objects = SheetEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("sheet event")
         verbose_name_plural = _("sheet events")
@@ -428,6 +474,10 @@ class SheetEvent(AppendOnly):
 
     def __str__(self):
         return f"{self.sheet}: {self.get_action_display()}"
+
+
+class StateAttestationQuerySet(FacultyScopedQuerySet):
+    faculty_path = "program__faculty"
 
 
 class StateAttestation(models.Model):
@@ -452,6 +502,8 @@ class StateAttestation(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AttestationKind.choices)
 
+    objects = StateAttestationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("state attestation")
         verbose_name_plural = _("state attestations")
@@ -466,6 +518,10 @@ class StateAttestation(models.Model):
 
     def __str__(self):
         return f"{self.program} · {self.get_kind_display()} · {self.academic_year}"
+
+
+class AttestationEntryQuerySet(FacultyScopedQuerySet):
+    faculty_path = "attestation__program__faculty"
 
 
 class AttestationEntry(models.Model):
@@ -496,6 +552,8 @@ class AttestationEntry(models.Model):
         default=False,
         help_text=_("admitted, but could not take it in time"),
     )
+
+    objects = AttestationEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("state attestation entry")

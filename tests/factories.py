@@ -129,3 +129,51 @@ def user(username=None, role=None, faculty=None, **kw):
     if faculty:
         UserProfile.objects.create(user=account, faculty=faculty)
     return account
+
+
+def faculty_records(name, session):
+    """A faculty with rows of every faculty-scoped model, each named after it: a department with a
+    teacher and a load, a program, a group of two students; an assessment of `session` with the
+    group's admissions and a submitted main sheet holding a 5 and a 2 (the grades, their audit,
+    the sheet's event); a state attestation with the first student on its list.
+
+    Returns {"faculty", "department", "group", "students", "exam", "sheet", "attestation", ...}.
+    """
+    from sessions_app import services
+    from sessions_app.choices import Attempt, AttestationKind
+    from sessions_app.models import AttestationEntry, StateAttestation
+
+    record = {"faculty": faculty(name=name, code=slug(name))}
+    record["department"] = department(faculty=record["faculty"], name=f"{name} department")
+    record["staff_member"] = staff_member(
+        department=record["department"], full_name=f"{name} teacher"
+    )
+    record["teaching_load"] = teaching_load(
+        department=record["department"], academic_year=session.academic_year
+    )
+    record["program"] = program(faculty=record["faculty"], department=record["department"])
+    record["group"] = group(
+        program=record["program"], academic_year=session.academic_year, name=f"{name}-1"
+    )
+    record["students"] = [
+        student(group=record["group"], full_name=f"{name} student {n}") for n in "12"
+    ]
+    record["exam"] = assessment(session=session, group=record["group"])
+    services.ensure_admissions(session, record["group"])
+    sheet = services.open_sheet(record["exam"], Attempt.MAIN)
+    first, second = record["students"]
+    services.record_grades(sheet, {first.pk: "5", second.pk: "2"}, None, version=sheet.version)
+    record["sheet"] = services.submit_sheet(sheet, None)
+    record["attestation"] = StateAttestation.objects.create(
+        academic_year=session.academic_year,
+        program=record["program"],
+        kind=AttestationKind.SPECIAL_EXAM,
+    )
+    AttestationEntry.objects.create(
+        attestation=record["attestation"], student=first, ordered=True, sat=True, grade="4"
+    )
+    return record
+
+
+def slug(name):
+    return "".join(c for c in name.lower() if c.isalnum())[:20] or f"f{_n()}"

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy
 
 from academics.choices import StudentStatus, StudyForm
-from academics.models import Faculty, Student
-from academics.querysets import faculties_for, groups_for, restrict_to_faculty, user_faculty_id
+from academics.models import Faculty, Student, StudyGroup
+from academics.querysets import user_faculty_id
 
 from .. import services
 from ..choices import Attempt, SheetStatus
@@ -31,8 +31,6 @@ from ..models import (
     GradeSheet,
     SheetEvent,
 )
-
-FACULTY_OF_SHEET = "assessment__group__program__faculty"
 
 # Readers and dean's offices all hold it (academics.roles); a user with no role sees nothing.
 can_browse = permission_required("sessions_app.view_examsession", raise_exception=True)
@@ -56,8 +54,8 @@ def _count(queryset, outer_field, outer_ref="pk"):
 def sessions_with_sheet_counts(user):
     """The exam sessions, newest first, each with its assessments and sheets by status, counted in
     the user's faculty only. One query."""
-    assessments = restrict_to_faculty(Assessment.objects.all(), user, "group__program__faculty")
-    sheets = restrict_to_faculty(GradeSheet.objects.all(), user, FACULTY_OF_SHEET)
+    assessments = Assessment.objects.for_user(user)
+    sheets = GradeSheet.objects.for_user(user)
     return ExamSession.objects.select_related("academic_year").annotate(
         assessment_count=_count(assessments, "session"),
         draft_count=_count(sheets.filter(status=SheetStatus.DRAFT), "assessment__session"),
@@ -70,13 +68,13 @@ def scope_faculty(user):
     """The faculty a dean's office user is limited to, or None for a university-wide user."""
     if user_faculty_id(user) is None:
         return None
-    return faculties_for(user).first()
+    return Faculty.objects.for_user(user).first()
 
 
 def session_groups(session, user):
     """The user's groups that take part in the session: those with assessments or admissions in
     it, and the groups of its academic year."""
-    return groups_for(user).filter(
+    return StudyGroup.objects.for_user(user).filter(
         Q(academic_year_id=session.academic_year_id)
         | Q(pk__in=Assessment.objects.filter(session=session).values("group_id"))
         | Q(pk__in=Admission.objects.filter(session=session).values("group_id"))
@@ -200,14 +198,14 @@ class GroupFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["faculty"].queryset = faculties_for(user)
+        self.fields["faculty"].queryset = Faculty.objects.for_user(user)
 
     def filter(self, groups):
         # A value outside the choices (another faculty's id) filters nothing: the scope holds.
         if not self.is_valid():
             return groups
         if self.cleaned_data["faculty"]:
-            groups = groups.filter(program__faculty=self.cleaned_data["faculty"])
+            groups = groups.of_faculty(self.cleaned_data["faculty"])
         if self.cleaned_data["form"]:
             groups = groups.filter(program__form=self.cleaned_data["form"])
         return groups

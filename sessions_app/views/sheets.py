@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from academics.querysets import can_edit_grades, restrict_to_faculty
+from academics.querysets import can_edit_grades
 
 from .. import services
 from ..choices import AssessmentKind, Attempt, GradeValue, SheetStatus
@@ -44,12 +44,8 @@ def _load(request, assessment_id, attempt):
     sheet nobody has saved yet is not made here: only a write that is allowed makes it."""
     if attempt not in Attempt.values:
         raise Http404
-    assessments = restrict_to_faculty(
-        Assessment.objects.select_related(
-            "session__academic_year", "group__program__faculty", "discipline", "examiner"
-        ),
-        request.user,
-        "group__program__faculty",
+    assessments = Assessment.objects.for_user(request.user).select_related(
+        "session__academic_year", "group__program__faculty", "discipline", "examiner"
     )
     assessment = get_object_or_404(assessments, pk=assessment_id)
     sheet = GradeSheet.objects.filter(assessment=assessment, attempt=attempt).first()

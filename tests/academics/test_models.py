@@ -1,12 +1,24 @@
-"""The database constraints of the academic structure: what they reject and what they allow."""
+"""The database constraints of the academic structure: what they reject and what they allow; and
+which rows each role sees (Model.objects.for_user)."""
 
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.db import IntegrityError, transaction
 
+from academics import roles
 from academics.choices import Level, LoadLevel, StudyForm
-from academics.models import AcademicYear
+from academics.models import (
+    AcademicYear,
+    Department,
+    Faculty,
+    Program,
+    StaffMember,
+    Student,
+    StudyGroup,
+    TeachingLoad,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +191,60 @@ def test_discipline_name_is_unique():
     f.discipline(name="Физика")
 
     assert rejected(lambda: f.discipline(name="Физика"))
+
+
+# Who sees which rows: Model.objects.for_user (academics.querysets)
+
+SCOPED = {
+    Faculty: "faculty",
+    Department: "department",
+    Program: "program",
+    StudyGroup: "group",
+    Student: "students",
+    StaffMember: "staff_member",
+    TeachingLoad: "teaching_load",
+}
+
+
+@pytest.fixture
+def two_faculties():
+    session = f.exam_session(academic_year=f.academic_year(2023), term=2)
+    return f.faculty_records("Faculty A", session), f.faculty_records("Faculty B", session)
+
+
+def rows_of(record, model):
+    found = record[SCOPED[model]]
+    return sorted(item.pk for item in (found if isinstance(found, list) else [found]))
+
+
+def seen(model, user):
+    return sorted(model.objects.for_user(user).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m.__name__)
+def test_a_dean_s_office_sees_its_faculty_s_rows_only(two_faculties, model):
+    a, b = two_faculties
+    for role in (roles.DEAN_OFFICE, roles.DEAN_OFFICE_HEAD):
+        dean = f.user(role=role, faculty=a["faculty"])
+        assert seen(model, dean) == rows_of(a, model)
+    assert seen(model, f.user(role=roles.DEAN_OFFICE, faculty=b["faculty"])) == rows_of(b, model)
+
+
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m.__name__)
+def test_a_user_with_no_role_sees_none_of_the_rows(two_faculties, model):
+    nobody = f.user(is_staff=True)
+    assert seen(model, nobody) == []
+    # Permissions given by hand, without a role, do not make a scope.
+    nobody.user_permissions.add(Permission.objects.get(codename=f"view_{model._meta.model_name}"))
+    assert seen(model, User.objects.get(pk=nobody.pk)) == []
+    # Nor does a dean's office role without its faculty.
+    assert seen(model, f.user(role=roles.DEAN_OFFICE)) == []
+
+
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m.__name__)
+def test_the_university_wide_roles_see_every_row(two_faculties, model):
+    a, b = two_faculties
+    every = sorted(rows_of(a, model) + rows_of(b, model))
+    for role in (roles.VICE_RECTOR, roles.ACADEMIC_DEPARTMENT, roles.ADMINISTRATOR):
+        assert seen(model, f.user(role=role)) == every
+    assert seen(model, f.user(is_superuser=True)) == every

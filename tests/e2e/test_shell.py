@@ -3,6 +3,7 @@
 import pytest
 from selenium.webdriver.common.by import By
 
+from academics import roles
 from tests import factories
 
 # serialized_rollback as every browser test: a flush without it recreates the content types, which
@@ -11,12 +12,13 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def dean(django_user_model):
+def dean():
     faculty = factories.faculty(name="Экономика жана башкаруу факультети")
     group = factories.group(program=factories.program(faculty=faculty))
     for _ in range(3):
         factories.student(group=group)
-    return django_user_model.objects.create_user("dean", password="a-long-password-1")
+    # A user with no role would see no figures (reports.views.home).
+    return factories.user("dean", role=roles.DEAN_OFFICE, faculty=faculty)
 
 
 def test_login_language_switch_and_logout(page, login, dean):

@@ -4,24 +4,33 @@ API: walked from the URL resolver, so that a new URL without an expectation fail
 The expectations are a table (ROUTES): each URL name says which permission it needs and, for an
 object of one faculty, which faculty; what each role gets follows from the roles' permissions
 (academics.roles and the apps' permission migrations). A dean's office of faculty A gets 404 for
-faculty B's groups, sheets, admission, drill-down and dashboard pages.
+faculty B's groups, sheets, admission, drill-down and dashboard pages, and no page it reads names
+faculty B; a user with no role sees no figures.
+
+The admin is walked model by model from its registry: every registered model is either scoped to
+a faculty — its changelist, export, change, history and delete pages and its autocomplete show a
+dean's office its own faculty's objects and none of another's — or named in UNIVERSITY_WIDE with
+its reason, so that a model registered later is covered (or must say why not).
 """
 
+import csv
 import datetime
+import io
 from dataclasses import dataclass, field
 
 import pytest
+from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from academics import roles
+from academics.models import Faculty
 from academics.querysets import user_faculty_id
 from accreditation.models import Accreditation, Agency, LicenceApplication, Seminar
-from sessions_app import services
-from sessions_app.choices import Attempt
 from surveys import services as survey_services
 from surveys.models import Survey
 from tests import factories
@@ -148,8 +157,9 @@ def _results_importer(world, user):
 
 
 ROUTES = {
-    # Any signed-in user: the university's structure in figures (tests/portal/test_shell.py
-    # expects it for a user without a role); the vice-rector is sent on to the dashboard.
+    # Any signed-in user: the structure in figures, of their faculty for a dean's office; a user
+    # with no role is told so and sees none (test_the_home_page_shows_a_user_with_no_role_...);
+    # the vice-rector is sent on to the dashboard.
     "reports:home": Route(None, overrides={"vice_rector": 302}),
     "reports:dashboard": Route(VIEW_SESSIONS),
     "reports:dashboard:export": Route(VIEW_SESSIONS, query="_export=xlsx&_table=faculties"),
@@ -277,25 +287,13 @@ def test_every_url_has_an_expectation_or_a_reason():
 # The world
 
 
-def _faculty_world(name, session, dean=None):
-    faculty = factories.faculty(name=name)
-    group = factories.group(program=factories.program(faculty=faculty), name=f"{name}-1")
-    students = [factories.student(group=group, full_name=f"{name} student {n}") for n in "12"]
-    exam = factories.assessment(session=session, group=group)
-    services.ensure_admissions(session, group)
-    sheet = services.open_sheet(exam, Attempt.MAIN)
-    services.record_grades(
-        sheet, {students[0].pk: "5", students[1].pk: "2"}, None, version=sheet.version
-    )
-    return {"faculty": faculty, "group": group, "students": students, "exam": exam}
-
-
 @pytest.fixture
 def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     session = factories.exam_session(academic_year=factories.academic_year(2023), term=2)
-    a = _faculty_world("Faculty A", session)
-    b = _faculty_world("Faculty B", session)
+    # A row of every faculty-scoped model in each faculty, each named after its faculty.
+    a = factories.faculty_records("Faculty A", session)
+    b = factories.faculty_records("Faculty B", session)
     agency = Agency.objects.create(name="Agency", short_name="AG")
     accreditation = Accreditation.objects.create(
         program=a["group"].program,
@@ -397,8 +395,6 @@ def test_the_dean_sees_only_faculty_a_in_exports_and_the_api(world):
     dean = client_for(world["users"]["dean_a"])
     report = dean.get(reverse("reports:session_report_xlsx"))
     assert report.status_code == 200
-    import io
-
     import openpyxl
 
     cells = {
@@ -458,3 +454,259 @@ def test_the_admin_lists_only_the_dean_s_faculty(world, model, b_text):
     page = client_for(world["users"]["dean_a"]).get(f"/admin/{model}/").content.decode()
     assert b_text not in page
     assert b_text.replace("B", "A") in page
+
+
+# What the pages show: a user with no role no figures, a dean's office none of another faculty's
+
+B_NAMES = "Faculty B"  # every row of faculty B is named after it (factories.faculty_records)
+
+
+def test_the_home_page_shows_a_user_with_no_role_no_figures_and_says_why(world):
+    page = client_for(world["users"]["nobody"]).get(reverse("reports:home"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Faculty A" not in html and B_NAMES not in html
+    assert 'class="tile' not in html and not page.context.get("rows")
+    assert "Your account has no role yet" in html
+
+
+def test_the_home_page_shows_a_dean_s_office_its_faculty_s_counts_only(world):
+    page = client_for(world["users"]["dean_a"]).get(reverse("reports:home"))
+    html = page.content.decode()
+    assert "Faculty A" in html and B_NAMES not in html
+    assert [row.name for row in page.context["rows"]] == ["Faculty A"]
+    assert page.context["total"]["student_count"] == len(world["A"]["students"])
+
+
+def test_the_report_sections_show_a_dean_s_office_its_faculty_s_rows_only(world):
+    page = client_for(world["users"]["dean_a"]).get(reverse("reports:sections"))
+    html = page.content.decode()
+    assert "Faculty A department" in html and B_NAMES not in html
+    assert [row.scope for row in page.context["load"].rows] == ["Faculty A department"]
+    assert [row.scope for row in page.context["attestation_faculties"]] == ["Faculty A"]
+    assert [row.scope for row in page.context["staff"].rows] == ["Faculty A"]
+    listed = sum(row.counts["listed"] for row in page.context["attestation_rows"])
+    assert listed == world["A"]["attestation"].entries.count()
+
+
+# The pages a dean's office reads (each with its own faculty's figures): none names faculty B.
+DEAN_PAGES = [
+    "reports:home",
+    "reports:dashboard",
+    "reports:sections",
+    "reports:session_report",
+    "sessions:session_list",
+    "sessions:session_detail",
+]
+
+
+@pytest.mark.parametrize("name", DEAN_PAGES)
+def test_no_page_a_dean_s_office_reads_names_another_faculty(world, name):
+    route = ROUTES[name]
+    page = client_for(world["users"]["dean_a"]).get(_url(name, route, world))
+    assert page.status_code == 200
+    assert B_NAMES not in page.content.decode()
+
+
+# The admin, model by model
+
+# Registered models that are not a faculty's, each with its reason. Any other registered model
+# must lead to a faculty by its foreign keys and show a dean's office only its faculty's objects.
+UNIVERSITY_WIDE = {
+    "academics.academicyear": "the calendar, the same for every faculty",
+    "academics.discipline": "one catalogue for the university: a discipline (a service "
+    "department's mathematics) is taught to several faculties' groups and may have no "
+    "department; its name is no figure",
+    "sessions_app.examsession": "a session (its dates, its deadline) is the university's; its "
+    "assessments, sheets, admissions and grades are scoped",
+    "accreditation.agency": "outside agencies, no faculty",
+    "accreditation.licenceapplication": "the academic department's record of the ministry's "
+    "licences, read by every role as the report's section 6; an application for a program not "
+    "yet in the registry has no faculty",
+    "accreditation.accreditation": "outside agencies' public decisions, read by every role as "
+    "the report's section 7 and the dashboard's expiry warnings; an institutional one has no "
+    "faculty",
+    "accreditation.seminar": "seminars for the whole university, no faculty",
+    "surveys.survey": "anonymous answers about the whole university, no faculty",
+    "surveys.question": "as surveys.survey",
+    "surveys.response": "as surveys.survey",
+    "surveys.surveylink": "as surveys.survey; the academic department's alone",
+    "reports.resolution": "the academic council's resolution on the whole university; no dean's "
+    "office holds its permissions",
+    "jobs.job": "its owner's (Job.objects.for_user), not a faculty's; no role holds its "
+    "permissions",
+    "auth.user": "users and roles: administrators (superusers) only",
+    "auth.group": "as auth.user",
+    "axes.accessattempt": "sign-in attempts and lock-outs: superusers only",
+    "axes.accessfailurelog": "as axes.accessattempt",
+    "axes.accesslog": "as axes.accessattempt",
+    "django_rq.dashboard": "the job queue: superusers only (jobs.admin)",
+}
+
+# Autocompletes of a scoped model that offer another faculty's rows, each with its reason.
+CROSS_FACULTY_PICKERS = {
+    "sessions_app.assessment.examiner": "an examiner may teach in another faculty's service "
+    "department; the picker answers an id and a name, nothing else",
+}
+
+
+def faculty_lookup(model):
+    """The shortest chain of foreign keys from `model` to Faculty ("group__program__faculty"),
+    ties broken by the fields' order; "pk" for Faculty; None when none leads there. Found from
+    the fields, not from the model's queryset, so that a model whose queryset forgets its faculty
+    still has its objects told apart here."""
+    if model is Faculty:
+        return "pk"
+    seen, queue = {model}, [(model, "")]
+    while queue:
+        current, path = queue.pop(0)
+        for fk in current._meta.concrete_fields:
+            if not fk.many_to_one:
+                continue
+            lookup = f"{path}__{fk.name}" if path else fk.name
+            if fk.related_model is Faculty:
+                return lookup
+            if fk.related_model not in seen:
+                seen.add(fk.related_model)
+                queue.append((fk.related_model, lookup))
+    return None
+
+
+def _scoped_labels():
+    labels = {model._meta.label_lower for model in admin.site._registry}
+    return sorted(labels - set(UNIVERSITY_WIDE))
+
+
+def _of_faculty(model, world, key):
+    """The objects of `model` that belong to faculty `key`, by faculty_lookup."""
+    lookup = {faculty_lookup(model): world[key]["faculty"].pk}
+    return list(model._default_manager.filter(**lookup).order_by("pk"))
+
+
+def test_every_registered_model_is_scoped_or_says_why_not():
+    registered = {model._meta.label_lower: model for model in admin.site._registry}
+    unscoped = [label for label in _scoped_labels() if faculty_lookup(registered[label]) is None]
+    assert not unscoped, (
+        f"no way to a faculty: scope them or add them to UNIVERSITY_WIDE: {unscoped}"
+    )
+    stale = sorted(set(UNIVERSITY_WIDE) - set(registered))
+    assert not stale, f"not registered any more, drop them from UNIVERSITY_WIDE: {stale}"
+
+
+def _admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def _exported_rows(client, model):
+    """The rows of the admin's CSV export as `client` gets it; None when the model has no
+    export; the status code when the export is refused."""
+    try:
+        url = _admin_url(model, "export")
+    except NoReverseMatch:
+        return None
+    page = client.get(url)
+    if page.status_code != 200:
+        return page.status_code
+    form = page.context["form"]
+    data = {"resource": "0"}
+    data["format"] = next(v for v, title in form.fields["format"].choices if title == "csv")
+    data.update({n: "on" for n, f in form.fields.items() if isinstance(f, forms.BooleanField)})
+    exported = client.post(url, data)
+    assert exported.status_code == 200 and exported["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    return rows[1:]
+
+
+def _not_shown(response):
+    """Django's admin sends an object outside the queryset to the admin index ("… doesn't
+    exist"); a view may refuse first (403)."""
+    if response.status_code == 302:
+        return response["Location"] == reverse("admin:index")
+    return response.status_code in (403, 404)
+
+
+def _walk_objects(client, model, mine, theirs, may_read):
+    """What is wrong with the change, history and delete pages of faculty A's and B's objects."""
+    wrong = []
+    for view in ("change", "history", "delete"):
+        theirs_page = client.get(_admin_url(model, view, theirs[0].pk))
+        if not _not_shown(theirs_page):
+            wrong.append(f"{view} of B's: {theirs_page.status_code}")
+        own = client.get(_admin_url(model, view, mine[0].pk)).status_code
+        allowed = {200, 403} if view == "delete" else {200 if may_read else 403}
+        if own not in allowed:
+            wrong.append(f"{view} of A's own: {own}, expected one of {allowed}")
+    return wrong
+
+
+@pytest.mark.parametrize("label", _scoped_labels())
+def test_the_admin_shows_a_dean_s_office_its_faculty_s_objects_only(world, label):
+    model = apps.get_model(label)
+    mine, theirs = _of_faculty(model, world, "A"), _of_faculty(model, world, "B")
+    assert mine and theirs, f"the world has no {label} of faculty A or B: add them"
+    dean = world["users"]["dean_a"]
+    client = client_for(dean)
+    may_read = any(
+        dean.has_perm(f"{model._meta.app_label}.{verb}_{model._meta.model_name}")
+        for verb in ("view", "change")
+    )
+    wrong = []
+    listed = client.get(_admin_url(model, "changelist"))
+    if may_read:
+        shown = set(listed.context["cl"].queryset.values_list("pk", flat=True))
+        if shown != {obj.pk for obj in mine}:
+            wrong.append(f"changelist shows {sorted(shown)}, A's are {[o.pk for o in mine]}")
+    elif listed.status_code != 403:
+        wrong.append(f"changelist: {listed.status_code}, expected 403")
+    exported = _exported_rows(client, model)
+    if isinstance(exported, list) and len(exported) != len(mine):
+        wrong.append(f"the export has {len(exported)} rows, A has {len(mine)}")
+    wrong += _walk_objects(client, model, mine, theirs, may_read)
+    assert not wrong, f"{label}: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("label", _scoped_labels())
+def test_the_admin_shows_a_user_with_no_role_nothing(world, label):
+    model = apps.get_model(label)
+    client = client_for(world["users"]["nobody"])
+    mine = _of_faculty(model, world, "A")
+    assert client.get(_admin_url(model, "changelist")).status_code == 403
+    for view in ("change", "history", "delete"):
+        assert _not_shown(client.get(_admin_url(model, view, mine[0].pk))), view
+    assert _exported_rows(client, model) in (None, 403)
+
+
+def _pickers():
+    """Every foreign key of the installed models to a scoped model the admin can search, as
+    "app_label.model.field": the autocomplete accepts any of them as its source."""
+    scoped = {
+        model
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.label_lower not in UNIVERSITY_WIDE and model_admin.search_fields
+    }
+    return sorted(
+        f"{model._meta.label_lower}.{fk.name}"
+        for model in apps.get_models()
+        for fk in model._meta.concrete_fields
+        if fk.many_to_one and fk.related_model in scoped
+    )
+
+
+@pytest.mark.parametrize("picker", _pickers())
+def test_an_autocomplete_offers_a_dean_s_office_its_faculty_s_objects_only(world, picker):
+    label, field_name = picker.rsplit(".", 1)
+    app_label, model_name = label.split(".")
+    target = apps.get_model(label)._meta.get_field(field_name).related_model
+    mine = {str(obj.pk) for obj in _of_faculty(target, world, "A")}
+    theirs = {str(obj.pk) for obj in _of_faculty(target, world, "B")}
+    query = {"app_label": app_label, "model_name": model_name, "field_name": field_name}
+    dean = client_for(world["users"]["dean_a"])
+    offered = {
+        row["id"] for row in dean.get(reverse("admin:autocomplete"), query).json()["results"]
+    }
+    if picker in CROSS_FACULTY_PICKERS:
+        assert mine | theirs <= offered
+    else:
+        assert offered == mine, f"{picker}: offered {sorted(offered)}, A's are {sorted(mine)}"
+    nobody = client_for(world["users"]["nobody"])
+    assert nobody.get(reverse("admin:autocomplete"), query).status_code == 403

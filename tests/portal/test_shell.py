@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, translation
 
+from academics import roles
 from tests import factories
 
 
@@ -32,19 +33,36 @@ def test_login_page_is_open_and_kyrgyz_by_default(client):
 
 
 @pytest.mark.django_db
-def test_login_then_home_shows_the_structure(client, django_user_model):
+def test_login_then_home_shows_the_structure(client):
     faculty = factories.faculty(name="Энергетика факультети")
     program = factories.program(faculty=faculty)
     group = factories.group(program=program)
     factories.student(group=group)
     factories.student(group=group)
-    django_user_model.objects.create_user("dean", password="a-long-password-1")
+    factories.user("dean", role=roles.DEAN_OFFICE, faculty=faculty)
     response = client.post(
         reverse("login"), {"username": "dean", "password": "a-long-password-1", "next": "/"}
     )
     assert response.status_code == 302 and response["Location"] == "/"
     html = client.get("/").content.decode()
     assert "Энергетика факультети" in html
+
+
+@pytest.mark.django_db
+def test_login_with_no_role_shows_no_figures_but_says_why(client, django_user_model):
+    factories.student(
+        group=factories.group(
+            program=factories.program(faculty=factories.faculty(name="Энергетика факультети"))
+        )
+    )
+    django_user_model.objects.create_user("newcomer", password="a-long-password-1")
+    client.post(reverse("login"), {"username": "newcomer", "password": "a-long-password-1"})
+    client.cookies["portal_language"] = "en"
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Энергетика факультети" not in html and 'class="tile' not in html
+    assert "Your account has no role yet" in html
 
 
 @pytest.mark.django_db

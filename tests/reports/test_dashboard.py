@@ -348,6 +348,14 @@ def test_the_dashboard_is_the_vice_rectors_home_page(history):
     assert dean.get("/").status_code == 200
 
 
+def test_a_dean_s_office_with_no_faculty_set_sees_no_figures(history):
+    response = client_for(factories.user(role=roles.DEAN_OFFICE)).get(URL)
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert board.session is None and board.tiles == [] and board.faculty_rows == []
+    assert board.charts == [] and board.load_rows == []
+
+
 def test_within_the_freshness_window_the_figures_shown_are_those_stored(history, settings):
     from django.core.cache import cache
 

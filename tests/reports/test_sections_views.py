@@ -12,6 +12,7 @@ from django.urls import include, path
 
 from academics import roles
 from academics.choices import Degree, Employment, FacultyKind, Level, LoadLevel, StudyForm
+from academics.models import Faculty
 from reports.sections_views import sections
 from sessions_app.choices import AttestationKind
 from sessions_app.models import AttestationEntry, StateAttestation
@@ -134,6 +135,44 @@ def test_the_number_of_queries_does_not_grow(reader):
     _add_world(year)
     client = _client(reader)
     client.get(URL)  # the session and the user's roles are read once
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(URL).status_code == 200
+    _add_world(year, n=5, suffix=" 2")
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(URL).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_a_dean_s_office_sees_its_faculty_s_figures_and_totals_only():
+    year = factories.academic_year(2023)
+    _add_world(year)
+    engineering = Faculty.objects.get(name="Engineering")
+    dean = factories.user(role=roles.DEAN_OFFICE, faculty=engineering)
+    response = _client(dean).get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The college's department, its staff and its attestation list are not on the page, nor is
+    # a university total that would give them away: the totals are the faculty's.
+    assert "College" not in html
+    assert ">University<" not in html and '<th scope="row">Engineering</th>' in html
+    assert "Dept Engineering" in html
+    load = response.context["load"]
+    assert [row.scope for row in load.rows] == ["Dept Engineering"]
+    assert (load.total.planned, load.total.performed) == (1900, 2000)
+    staff = response.context["staff"]
+    assert [row.scope for row in staff.rows] == ["Engineering"]
+    assert staff.total.headcount.total == 2
+    assert [row.scope for row in response.context["attestation_faculties"]] == ["Engineering"]
+    assert sum(row.counts["listed"] for row in response.context["attestation_rows"]) == 1
+    assert response.context["groups"].total == 1 and response.context["programs"].total == 1
+
+
+def test_a_dean_s_office_s_page_asks_no_more_queries_as_the_university_grows():
+    year = factories.academic_year(2023)
+    _add_world(year)
+    dean = factories.user(role=roles.DEAN_OFFICE, faculty=Faculty.objects.get(name="Engineering"))
+    client = _client(dean)
+    client.get(URL)
     with CaptureQueriesContext(connection) as small:
         assert client.get(URL).status_code == 200
     _add_world(year, n=5, suffix=" 2")

@@ -1,9 +1,11 @@
 """The structure figures count what they say, for one year, in one query each: the faculty
-summary, the programs (section 1) and the study groups (section 2) by level and form."""
+summary, the programs (section 1) and the study groups (section 2) by level and form; of the
+faculties the user may see."""
 
 import pytest
 from django.utils import translation
 
+from academics import roles
 from academics.choices import DepartmentKind, Level, StudentStatus, StudyForm
 from reports.structure import (
     faculty_summary,
@@ -42,6 +44,19 @@ def test_faculty_summary_counts_and_totals(django_assert_num_queries):
     assert total["department_count"] == 3
     assert total["student_count"] == 2
     assert {r.name: r.student_count for r in faculty_summary()} == {"A": 3, "B": 0}
+
+
+@pytest.mark.django_db
+def test_the_faculty_summary_a_user_sees():
+    year = factories.academic_year(2023)
+    a, b = factories.faculty(name="A"), factories.faculty(name="B")
+    for faculty in (a, b):
+        factories.student(group=factories.group(program=factories.program(faculty=faculty)))
+    dean = factories.user(role=roles.DEAN_OFFICE, faculty=a)
+    assert [(r.name, r.student_count) for r in faculty_summary(year, user=dean)] == [("A", 1)]
+    assert list(faculty_summary(year, user=factories.user())) == []  # no role
+    rector = factories.user(role=roles.VICE_RECTOR)
+    assert [r.name for r in faculty_summary(year, user=rector)] == ["A", "B"]
 
 
 # --- Sections 1 and 2: programs and groups by level and form ------------------------------------

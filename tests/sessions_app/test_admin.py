@@ -191,6 +191,38 @@ def test_a_dean_adds_assessments_only_for_their_groups(world):
     assert Assessment.objects.get(discipline=discipline).group == w["a"]["group"]
 
 
+def test_a_dean_s_office_picks_an_examiner_from_another_faculty_s_service_department(world):
+    w = world
+    client = client_for(w["a"]["dean"])
+    physics = f.department(faculty=w["b"]["faculty"], name="Physics", kind="service")
+    teacher = f.staff_member(department=physics, full_name="Physics teacher")
+    picker = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "sessions_app", "model_name": "assessment", "field_name": "examiner"},
+    )
+    assert "Physics teacher" in {result["text"] for result in picker.json()["results"]}
+    # Elsewhere the teacher is faculty B's: not in A's staff list, nor found by its URL.
+    staff = client.get(reverse("admin:academics_staffmember_changelist"))
+    assert teacher not in staff.context["cl"].queryset
+    change = client.get(reverse("admin:academics_staffmember_change", args=[teacher.pk]))
+    assert change.status_code == 302 and change.url == reverse("admin:index")
+
+    data = {
+        "session": w["session"].pk,
+        "group": w["a"]["group"].pk,
+        "discipline": f.discipline(name="Physics").pk,
+        "kind": "exam",
+        "examiner": teacher.pk,
+        "date": "",
+        "sheets-TOTAL_FORMS": "0",
+        "sheets-INITIAL_FORMS": "0",
+        "sheets-MIN_NUM_FORMS": "0",
+        "sheets-MAX_NUM_FORMS": "1000",
+    }
+    assert client.post(url(Assessment, "add"), data).status_code == 302
+    assert Assessment.objects.get(discipline__name="Physics").examiner == teacher
+
+
 def test_a_graded_assessment_cannot_be_moved(admin_client, world):
     assessment = world["a"]["assessment"]
     response = admin_client.get(url(Assessment, "change", assessment.pk))

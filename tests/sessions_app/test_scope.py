@@ -1,4 +1,5 @@
-"""Faculty scope on every browsing and admission page, for every role.
+"""Faculty scope on every browsing and admission page, for every role, and on the exam records'
+querysets (Model.objects.for_user).
 
 A dean's office works on its own faculty only: another faculty's group is not found (404), on a
 GET as on a POST, and nothing is written. The vice-rector and the academic department read
@@ -12,7 +13,17 @@ from django.urls import reverse
 from academics import roles
 from sessions_app import services
 from sessions_app.choices import Attempt
-from sessions_app.models import Admission
+from sessions_app.models import (
+    Admission,
+    AdmissionChange,
+    Assessment,
+    AttestationEntry,
+    Grade,
+    GradeChange,
+    GradeSheet,
+    SheetEvent,
+    StateAttestation,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +170,73 @@ def test_a_dean_with_no_faculty_set_sees_nothing(world):
     assert detail.status_code == 200 and detail.context["faculties"] == []
     url = reverse("sessions:group_detail", args=[w["session"].pk, w["a"]["group"].pk])
     assert client.get(url).status_code == 404
+
+
+# Which rows of the exam sessions each role sees: Model.objects.for_user (academics.querysets)
+
+
+def _ids(queryset):
+    return sorted(queryset.values_list("pk", flat=True))
+
+
+def _records_of(record):
+    """{model: sorted pks} of one faculty's exam records (tests.factories.faculty_records)."""
+    exam, sheet, group = record["exam"], record["sheet"], record["group"]
+    return {
+        Assessment: [exam.pk],
+        GradeSheet: [sheet.pk],
+        Admission: _ids(Admission.objects.filter(group=group)),
+        AdmissionChange: _ids(AdmissionChange.objects.filter(group=group)),
+        Grade: _ids(Grade.objects.filter(assessment=exam)),
+        GradeChange: _ids(GradeChange.objects.filter(assessment=exam)),
+        SheetEvent: _ids(SheetEvent.objects.filter(sheet=sheet)),
+        StateAttestation: [record["attestation"].pk],
+        AttestationEntry: _ids(record["attestation"].entries.all()),
+    }
+
+
+EXAM_RECORDS = [
+    Assessment,
+    GradeSheet,
+    Admission,
+    AdmissionChange,
+    Grade,
+    GradeChange,
+    SheetEvent,
+    StateAttestation,
+    AttestationEntry,
+]
+
+
+@pytest.fixture
+def records():
+    session = f.exam_session(academic_year=f.academic_year(2023), term=2)
+    a = f.faculty_records("Faculty A", session)
+    b = f.faculty_records("Faculty B", session)
+    return a, _records_of(a), _records_of(b)
+
+
+def _seen(model, user):
+    return _ids(model.objects.for_user(user))
+
+
+@pytest.mark.parametrize("model", EXAM_RECORDS, ids=lambda m: m.__name__)
+def test_a_dean_s_office_sees_its_faculty_s_exam_records_only(records, model):
+    a, of_a, of_b = records
+    assert of_a[model] and of_b[model], "the world has rows of both faculties"
+    for role in (roles.DEAN_OFFICE, roles.DEAN_OFFICE_HEAD):
+        assert _seen(model, f.user(role=role, faculty=a["faculty"])) == of_a[model]
+
+
+@pytest.mark.parametrize("model", EXAM_RECORDS, ids=lambda m: m.__name__)
+def test_a_user_with_no_role_sees_no_exam_records(records, model):
+    assert _seen(model, f.user(is_staff=True)) == []
+    assert _seen(model, f.user(role=roles.DEAN_OFFICE)) == []  # no faculty set
+
+
+@pytest.mark.parametrize("model", EXAM_RECORDS, ids=lambda m: m.__name__)
+def test_the_vice_rector_sees_every_faculty_s_exam_records(records, model):
+    _a, of_a, of_b = records
+    every = sorted(of_a[model] + of_b[model])
+    assert _seen(model, f.user(role=roles.VICE_RECTOR)) == every
+    assert _seen(model, f.user(role=roles.ACADEMIC_DEPARTMENT)) == every
