@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academics.querysets import user_faculty_id
+from academics.querysets import NO_FACULTY, user_faculty_id
 
 from .. import services
 from .check import check, check_rules
@@ -32,7 +32,7 @@ def can_import(user):
     if user.is_superuser:
         return True
     faculty_id = user_faculty_id(user)
-    return faculty_id not in (None, -1) and user.has_perm("sessions_app.change_grade")
+    return faculty_id not in (None, NO_FACULTY) and user.has_perm("sessions_app.change_grade")
 
 
 def import_results(
