@@ -11,10 +11,9 @@ Run again, it adds what is missing; never changes what is there (seed_history).
 
 import random
 
-from academics.demo import START_YEAR, build_plan
 from academics.models import Discipline, Student
 
-from .demo import (
+from .sessions import (
     EXAMS_PER_GROUP,
     TERM,
     _import,
@@ -23,6 +22,7 @@ from .demo import (
     rows_to_add,
     student_columns,
 )
+from .university import START_YEAR, build_plan
 
 # The shares of the categories in the demo session (both forms): not admitted with a valid
 # reason, without one, excellent, excellent and good, mixed, satisfactory; the rest owe. They are
