@@ -48,7 +48,7 @@ def seeded(django_db_setup, django_db_blocker):
     """One run of the command for the whole module, rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
-        # The demo session alone: earlier sessions (the default) are tested in test_history_demo.
+        # The demo session alone: earlier sessions (the default) are tested in test_history.
         call_command("seed_demo", stdout=out, history_years=1)
         yield out.getvalue()
         transaction.set_rollback(True)
