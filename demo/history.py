@@ -26,7 +26,7 @@ from .university import START_YEAR, build_plan
 
 # The shares of the categories in the demo session (both forms): not admitted with a valid
 # reason, without one, excellent, excellent and good, mixed, satisfactory; the rest owe. They are
-# demo.TARGETS over its 11 977 students, as shares, so that they fit a world of any size.
+# sessions.TARGETS over its 11 977 students, as shares, so that they fit a world of any size.
 SHARES = (0.049, 0.196, 0.028, 0.391, 0.147, 0.001)
 # Assessments per student in each earlier session: four exams and a credit, as in the demo one.
 ASSESSMENTS = EXAMS_PER_GROUP + 1
