@@ -389,7 +389,7 @@ def _full(session, client, runs, rows, first_year, notes):
     from django.contrib.auth.models import User
     from django.urls import reverse
 
-    from academics.demo import START_YEAR
+    from demo.university import START_YEAR
     from reports import documents
     from reports import resolution as service
     from sessions_app.importer import import_results
@@ -582,7 +582,7 @@ def main():
     from django.conf import settings
     from django.db import connection
 
-    from academics.demo import START_YEAR
+    from demo.university import START_YEAR
     from sessions_app.models import ExamSession
 
     # As in production: no query log, templates cached, no test instrumentation of templates

@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "reports",
     "django_rq",
     "jobs",
+    # The demo university's loaders and commands (seed_demo, demo_admin); no app imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from academics.demo import START_YEAR
-from sessions_app.history_demo import build_history_rows
+from demo.history import build_history_rows
+from demo.university import START_YEAR
 from sessions_app.importer import import_rows
 from sessions_app.models import Assessment, ExamSession
 from tests import factories

@@ -70,7 +70,7 @@ def test_refresh_of_a_few_students_leaves_the_others(world):  # noqa: F811
 
 
 def test_an_import_keeps_the_outcomes(world):  # noqa: F811
-    from sessions_app.history_demo import build_history_rows
+    from demo.history import build_history_rows
     from sessions_app.importer import import_rows
     from sessions_app.models import ExamSession
 

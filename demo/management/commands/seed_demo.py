@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: fill the database with the demo university (see academics/demo.py).
+"""`manage.py seed_demo`: fill the database with the demo university (see demo/university.py).
 
 Every loader it runs adds what is missing; never changes what is there: `bin/serve` runs it on
 every start, after the demo's users have changed what they liked."""
@@ -9,11 +9,11 @@ from django.core.management.base import BaseCommand
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from academics.demo import START_YEAR, build_plan, seed_demo
-from accreditation.demo import seed_accreditation_demo
-from sessions_app.demo import seed_session_demo
-from sessions_app.history_demo import ASSESSMENTS, seed_history
-from surveys.demo import seed_survey_demo
+from demo.accreditation import seed_accreditation_demo
+from demo.history import ASSESSMENTS, seed_history
+from demo.sessions import seed_session_demo
+from demo.surveys import seed_survey_demo
+from demo.university import START_YEAR, build_plan, seed_demo
 
 
 class Command(BaseCommand):

@@ -14,7 +14,6 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 
-from academics.demo import START_YEAR
 from academics.models import (
     AcademicYear,
     Department,
@@ -25,10 +24,11 @@ from academics.models import (
     TeachingLoad,
 )
 from accreditation.models import Accreditation, LicenceApplication, Seminar
+from demo.surveys import TITLE
+from demo.university import START_YEAR
 from sessions_app import services
 from sessions_app.choices import AssessmentKind, Attempt, SheetStatus
 from sessions_app.models import Admission, Assessment, AttestationEntry, ExamSession, Grade
-from surveys.demo import TITLE
 from surveys.models import Question
 
 APPS = ("academics", "accreditation", "sessions_app", "surveys")
@@ -311,7 +311,7 @@ def test_the_second_run_reports_the_demo(rerun):
 
 
 def test_the_session_dates_are_set_only_where_empty():
-    from sessions_app.demo import DATES, _fill_dates
+    from demo.sessions import DATES, _fill_dates
     from tests import factories
 
     # Another year than the demo's: the module's seed may be in the database.
@@ -330,9 +330,9 @@ def test_the_session_dates_are_set_only_where_empty():
 
 
 def test_a_renamed_agency_or_survey_is_not_made_again():
-    from accreditation.demo import NIRAS, seed_accreditation_demo
     from accreditation.models import Agency
-    from surveys.demo import seed_survey_demo
+    from demo.accreditation import NIRAS, seed_accreditation_demo
+    from demo.surveys import seed_survey_demo
     from surveys.models import Response, Survey
 
     AcademicYear.objects.get_or_create(start_year=START_YEAR)

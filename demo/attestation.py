@@ -18,11 +18,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from academics.choices import StudyForm
-from academics.demo import PROGRAM_YEARS, START_YEAR, _apportion
 from academics.models import AcademicYear, Student
+from sessions_app.choices import AttestationKind
+from sessions_app.models import AttestationEntry, StateAttestation
 
-from .choices import AttestationKind
-from .models import AttestationEntry, StateAttestation
+from .university import PROGRAM_YEARS, START_YEAR, _apportion
 
 EXAM, THESIS = AttestationKind.SPECIAL_EXAM, AttestationKind.THESIS
 

@@ -26,7 +26,6 @@ from academics.choices import (
     StudyForm,
     Title,
 )
-from academics.demo import START_YEAR, build_plan
 from academics.models import (
     AcademicYear,
     Department,
@@ -38,6 +37,7 @@ from academics.models import (
     StudyGroup,
     TeachingLoad,
 )
+from demo.university import START_YEAR, build_plan
 
 DAY, EXTRAMURAL = StudyForm.DAY, StudyForm.EXTRAMURAL
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def seeded(django_db_setup, django_db_blocker):
     """One run of the command for the whole module, rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
-        # The demo session alone: earlier sessions (the default) are tested in test_history_demo.
+        # The demo session alone: earlier sessions (the default) are tested in test_history.
         call_command("seed_demo", stdout=out, history_years=1)
         yield out.getvalue()
         transaction.set_rollback(True)
@@ -251,7 +251,7 @@ def test_the_plan_does_not_depend_on_the_process():
     # Hash randomization differs between processes: the plan must not depend on it.
     script = (
         "import django; django.setup(); "
-        "from academics.demo import build_plan; print(build_plan().digest())"
+        "from demo.university import build_plan; print(build_plan().digest())"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "PYTHONHASHSEED": "12345"}
     result = subprocess.run(

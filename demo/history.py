@@ -11,10 +11,9 @@ Run again, it adds what is missing; never changes what is there (seed_history).
 
 import random
 
-from academics.demo import START_YEAR, build_plan
 from academics.models import Discipline, Student
 
-from .demo import (
+from .sessions import (
     EXAMS_PER_GROUP,
     TERM,
     _import,
@@ -23,10 +22,11 @@ from .demo import (
     rows_to_add,
     student_columns,
 )
+from .university import START_YEAR, build_plan
 
 # The shares of the categories in the demo session (both forms): not admitted with a valid
 # reason, without one, excellent, excellent and good, mixed, satisfactory; the rest owe. They are
-# demo.TARGETS over its 11 977 students, as shares, so that they fit a world of any size.
+# sessions.TARGETS over its 11 977 students, as shares, so that they fit a world of any size.
 SHARES = (0.049, 0.196, 0.028, 0.391, 0.147, 0.001)
 # Assessments per student in each earlier session: four exams and a credit, as in the demo one.
 ASSESSMENTS = EXAMS_PER_GROUP + 1

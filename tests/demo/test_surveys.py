@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys.demo import seed_survey_demo
+from demo.surveys import seed_survey_demo
 from surveys.models import Response
 from surveys.results import summary_line, survey_results
 from tests import factories

@@ -3,9 +3,9 @@ demo student, the same ones each time."""
 
 import pytest
 
-from academics.demo import START_YEAR
+from demo.history import build_history_rows, history_sessions
+from demo.university import START_YEAR
 from reports.achievement import Stage, university
-from sessions_app.history_demo import build_history_rows, history_sessions
 from sessions_app.importer import import_rows
 from sessions_app.models import ExamSession
 from tests import factories

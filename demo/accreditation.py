@@ -12,7 +12,7 @@ The older accreditations are dated so that on 26 November 2026 (when the demo wa
 has expired, one expires within 3 months, one within 6 and one within 12; the warnings are
 computed from the real date, so later on they move (and finally all show as expired).
 
-Programs are looked up in the registry (academics.demo) by code, level and form; a program the
+Programs are looked up in the registry (demo.university) by code, level and form; a program the
 registry does not hold (the PhD programs) is written by its code and name. `seed_accreditation_demo`
 adds what is missing; never changes what is there: a row found by its natural key is left as the
 academic department left it, and none is duplicated.
@@ -24,9 +24,8 @@ from django.db import transaction
 
 from academics.choices import Level, StudyForm
 from academics.models import Program
-
-from .choices import AccreditationKind, LicenceStatus
-from .models import Accreditation, Agency, LicenceApplication, Seminar
+from accreditation.choices import AccreditationKind, LicenceStatus
+from accreditation.models import Accreditation, Agency, LicenceApplication, Seminar
 
 B, S, M, P = Level.BACHELOR, Level.SPECIALIST, Level.MASTER, Level.PHD
 C, K = Level.SECONDARY, Level.SHORT_COURSE

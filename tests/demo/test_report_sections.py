@@ -8,14 +8,14 @@ from django.urls import include, path
 from django.utils import translation
 
 from academics import roles
-from academics.demo import START_YEAR, seed_demo
 from academics.models import AcademicYear
+from demo.attestation import seed_attestation_demo
+from demo.university import START_YEAR, seed_demo
 from reports.attestation import By, attestation
 from reports.load import teaching_load
 from reports.sections_views import sections
 from reports.staff import staff_by_faculty
 from reports.structure import groups_by_level_form, programs_by_level_form
-from sessions_app.attestation_demo import seed_attestation_demo
 from sessions_app.choices import AttestationKind
 from sessions_app.models import AttestationEntry, StateAttestation
 from tests import factories

@@ -11,11 +11,15 @@ its users' (seed_session_demo).
 
 import datetime
 import random
+import zlib
 
-from academics.demo import START_YEAR, build_plan
-from academics.models import Discipline, Student
+from academics.models import Discipline, StaffMember, Student
+from sessions_app.choices import Attempt, SheetStatus
+from sessions_app.importer import import_rows
+from sessions_app.models import Admission, Assessment, ExamSession, Grade, GradeSheet
 
-from .choices import Attempt
+from .attestation import seed_attestation_demo
+from .university import START_YEAR, build_plan
 
 TERM = 2
 EXAMS_PER_GROUP = 4  # and one credit
@@ -57,7 +61,7 @@ def _disciplines_for(pool, group_name):
 
 def _categories(plan):
     """{record book: (kind, detail)}: the category drawn for each of the plan's students. Drawn
-    over the plan (academics.demo), not over the database, so that the draw is the first run's
+    over the plan (demo.university), not over the database, so that the draw is the first run's
     whatever users changed since (a student moved to another form, one added to a group)."""
     form_of = {group["name"]: group["program"][2] for group in plan.groups}
     record_books = sorted(student["record_book"] for student in plan.students)
@@ -87,7 +91,7 @@ def _categories(plan):
 
 def build_rows(only=None, plan=None):
     """The rows of the demo session's results workbook, as the importer reads them: those of the
-    demo's students (academics.demo's plan) in the database, or only of the record books `only`.
+    demo's students (demo.university's plan) in the database, or only of the record books `only`.
     Each student's rows are theirs alone: leaving some out changes nobody else's."""
     category = _categories(plan or build_plan())
     pool = list(Discipline.objects.order_by("name").values_list("name", flat=True))
@@ -211,8 +215,6 @@ DATES = {
 def in_contingent(start_year, term):
     """The record books of the students in the session's contingent (a main-stage admission):
     everything about them in that session is its users' (a demo loader leaves them out)."""
-    from .models import Admission
-
     return set(
         Admission.objects.filter(
             session__academic_year__start_year=start_year, session__term=term, stage=Attempt.MAIN
@@ -223,9 +225,6 @@ def in_contingent(start_year, term):
 def rows_to_add(rows, start_year, term):
     """`rows` less those of any student who would land on a sheet of the session that is
     submitted or locked: nothing on such a sheet changes until it is reopened (DOMAIN.md)."""
-    from .choices import SheetStatus
-    from .models import GradeSheet
-
     closed = set(
         GradeSheet.objects.filter(
             assessment__session__academic_year__start_year=start_year,
@@ -247,8 +246,6 @@ def rows_to_add(rows, start_year, term):
 
 
 def _import(rows):
-    from .importer import import_rows
-
     rows = [
         {key: value if isinstance(value, int) else str(value) for key, value in row.items()}
         for row in rows
@@ -269,9 +266,6 @@ def seed_session_demo(plan=None):
     examiners and days where an assessment has none. Returns the number of the demo session's
     rows of each model afterwards.
     """
-    from .attestation_demo import seed_attestation_demo
-    from .models import Admission, Assessment, ExamSession, Grade, GradeSheet
-
     plan = plan or build_plan()
     missing = {row["record_book"] for row in plan.students} - in_contingent(START_YEAR, TERM)
     if missing:
@@ -294,8 +288,6 @@ def seed_session_demo(plan=None):
 def _fill_dates(session):
     """Set the session's dates that are empty to the demo's, unless one would then come after
     its end (or its end before its start) as the users set them."""
-    from .models import ExamSession
-
     values = {field: getattr(session, field) or day for field, day in DATES.items()}
     for start, end in (("main_start", "main_end"), ("retake_start", "retake_end")):
         if values[start] > values[end]:
@@ -314,12 +306,6 @@ def _fill_dates(session):
 def _assign_examiners():
     """Each demo assessment is examined by a teacher of the discipline's department, on a day of
     the main period: only an assessment without a day gets one, and an examiner if it has none."""
-    import zlib
-
-    from academics.models import StaffMember
-
-    from .models import Assessment
-
     staff = {}
     for member in StaffMember.objects.order_by("personnel_number").only("pk", "department_id"):
         staff.setdefault(member.department_id, []).append(member.pk)

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .choices import (
+from academics.choices import (
     Degree,
     DepartmentKind,
     Employment,
@@ -38,7 +38,7 @@ from .choices import (
     Term,
     Title,
 )
-from .models import (
+from academics.models import (
     AcademicYear,
     Department,
     Discipline,

@@ -6,9 +6,10 @@ import datetime
 import pytest
 
 from academics.choices import Level, StudyForm
-from accreditation import demo, sections
+from accreditation import sections
 from accreditation.expiry import due
 from accreditation.models import Accreditation, Agency, LicenceApplication, Seminar
+from demo.accreditation import ACCREDITATIONS, LICENCES, seed_accreditation_demo
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -16,10 +17,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def registry():
-    """The demo's programs that the licences and accreditations name (academics.demo)."""
-    wanted = {(code, name, level, form) for code, name, level, form, _status in demo.LICENCES}
+    """The demo's programs that the licences and accreditations name (demo.university)."""
+    wanted = {(code, name, level, form) for code, name, level, form, _status in LICENCES}
     wanted |= {
-        (code, f"Program {code}", level, form) for code, level, form, *_rest in demo.ACCREDITATIONS
+        (code, f"Program {code}", level, form) for code, level, form, *_rest in ACCREDITATIONS
     }
     faculty = factories.faculty()
     seen = set()
@@ -32,7 +33,7 @@ def registry():
 
 
 def test_the_seed_figures(registry):
-    demo.seed_accreditation_demo()
+    seed_accreditation_demo()
 
     licensing = sections.licensing(registry)
     assert (licensing.sent, licensing.granted) == (24, 19)
@@ -50,18 +51,18 @@ def test_the_seed_figures(registry):
 
 
 def test_the_warnings_show_on_the_demo_date(registry):
-    demo.seed_accreditation_demo()
+    seed_accreditation_demo()
     levels = {item.level for item in due(datetime.date(2026, 11, 26))}
     assert levels == {"expired", "3", "6", "12"}
 
 
 def test_a_second_run_changes_nothing(registry):
-    demo.seed_accreditation_demo()
+    seed_accreditation_demo()
     before = {
         model: sorted(model.objects.values_list("pk", flat=True))
         for model in (Agency, LicenceApplication, Accreditation, Seminar)
     }
-    counts = demo.seed_accreditation_demo()
+    counts = seed_accreditation_demo()
     after = {
         model: sorted(model.objects.values_list("pk", flat=True))
         for model in (Agency, LicenceApplication, Accreditation, Seminar)

@@ -9,7 +9,12 @@ import datetime
 import io
 import random
 
-from academics.demo import START_YEAR
+from academics.models import AcademicYear
+from surveys.choices import About, QuestionKind
+from surveys.importer import ImportResult, import_survey, parse
+from surveys.models import Response, Survey
+
+from .university import START_YEAR
 
 TITLE = "Экзамендик сессия студенттердин көз карашы менен"
 FILENAME = "studentterdin-koz-karashy.csv"
@@ -53,12 +58,6 @@ def seed_survey_demo():
     has the demo's title or any of its rows (renamed since), it is the users': nothing is imported
     into it, so its questions, options and responses stay as they left them. Returns the import's
     result, or one that added nothing."""
-    from academics.models import AcademicYear
-
-    from .choices import About, QuestionKind
-    from .importer import ImportResult, import_survey, parse
-    from .models import Response, Survey
-
     data = export_csv()
     survey = Survey.objects.filter(title=TITLE).first()
     rows = parse(data, FILENAME).rows
