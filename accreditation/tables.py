@@ -55,7 +55,7 @@ class LicenceApplicationTable(RegistryTable):
     status = tables.Column(verbose_name=_("Status"))
     licence_number = tables.Column(verbose_name=_("Licence number"))
     licence_date = DateColumn(verbose_name=_("Licence date"))
-    valid_until = DateColumn(verbose_name=_("Valid until"))
+    valid_until = DateColumn(verbose_name=_("Valid until"), attrs={"td": {"class": "badged"}})
     edit_url_name = "accreditation:licence_edit"
 
     class Meta(RegistryTable.Meta):
@@ -108,7 +108,7 @@ class AccreditationTable(RegistryTable):
     agency = tables.Column(verbose_name=_("Agency"), order_by=("agency__name",))
     decision_date = DateColumn(verbose_name=_("Decision date"))
     term_years = NumberColumn(verbose_name=_("Term, years"))
-    expiry_date = DateColumn(verbose_name=_("Expiry date"))
+    expiry_date = DateColumn(verbose_name=_("Expiry date"), attrs={"td": {"class": "badged"}})
     status = tables.Column(
         verbose_name=_("Status"), empty_values=(), order_by=("suspended", "expiry_date")
     )

@@ -64,14 +64,14 @@ class SessionTable(PortalTable):
         accessor="main_start",
         empty_values=(),
         order_by=("main_start", "main_end"),
-        attrs={"td": {"class": "dates"}},
+        attrs={"td": {"class": "period"}},
     )
     retake_period = tables.Column(
         verbose_name=gettext_lazy("АКЖ period"),
         accessor="retake_start",
         empty_values=(),
         order_by=("retake_start", "retake_end"),
-        attrs={"td": {"class": "dates"}},
+        attrs={"td": {"class": "period"}},
     )
     entry_deadline = DateColumn(verbose_name=gettext_lazy("Entry deadline"))
     assessment_count = NumberColumn(verbose_name=gettext_lazy("Assessments"))
