@@ -27,11 +27,13 @@ class RegistryFilterSet(filters.FilterSet):
     date_field = None
 
     year = filters.TypedChoiceFilter(
-        label=_("Academic year"),
-        choices=academic_years,
-        coerce=int,
-        method="filter_year",
+        label=_("Academic year"), choices=(), coerce=int, method="filter_year"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The years read once per request (a callable would be read at each use of the choices).
+        self.filters["year"].extra["choices"] = academic_years()
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(**{f"{self.date_field}__range": year_dates(value)})
