@@ -31,6 +31,15 @@ class SurveyTable(PortalTable):
     def render_academic_year(self, record):
         if record.academic_year is None:
             return "—"
+        # "2023-2024" is not broken at its hyphen on a phone.
+        year = format_html('<span class="nowrap">{}</span>', record.academic_year)
+        if record.term:
+            return format_html("{}, {}", year, record.get_term_display())
+        return year
+
+    def value_academic_year(self, record):
+        if record.academic_year is None:
+            return ""
         if record.term:
             return f"{record.academic_year}, {record.get_term_display()}"
         return str(record.academic_year)
