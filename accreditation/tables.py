@@ -1,28 +1,16 @@
-"""The registries as django-tables2 tables: sortable, paginated, and exported to Excel with the
-same columns (text neutralised by reports.exports.safe_cell)."""
-
-import datetime
-from io import BytesIO
+"""The registries as django-tables2 tables (portal.tables): sortable, paginated, and exported to
+Excel with the same columns."""
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from reports.exports import safe_cell, safe_text
+from portal.tables import DateColumn, NumberColumn, PortalTable, short_date
 
 from .expiry import LEVEL_LABELS, warning_level
 from .models import Accreditation, LicenceApplication, Seminar
-
-TEMPLATE = "accreditation/table.html"
-
-
-def _date(value):
-    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 
 
 def warning_badge(expiry, today):
@@ -32,7 +20,7 @@ def warning_badge(expiry, today):
     return format_html(' <span class="badge warn-{}">{}</span>', level, LEVEL_LABELS[level])
 
 
-class RegistryTable(tables.Table):
+class RegistryTable(PortalTable):
     """Dates shown short and exported as dates; the edit link is neither sorted nor exported."""
 
     edit = tables.Column(
@@ -51,8 +39,7 @@ class RegistryTable(tables.Table):
             '<a href="{}">{}</a>', reverse(self.edit_url_name, args=[record.pk]), _("Edit")
         )
 
-    class Meta:
-        template_name = TEMPLATE
+    class Meta(PortalTable.Meta):
         attrs = {"class": "data registry"}
 
 
@@ -64,11 +51,11 @@ class LicenceApplicationTable(RegistryTable):
     )
     level = tables.Column(verbose_name=_("Level"))
     form = tables.Column(verbose_name=_("Study form"))
-    date_sent = tables.Column(verbose_name=_("Date sent"))
+    date_sent = DateColumn(verbose_name=_("Date sent"))
     status = tables.Column(verbose_name=_("Status"))
     licence_number = tables.Column(verbose_name=_("Licence number"))
-    licence_date = tables.Column(verbose_name=_("Licence date"))
-    valid_until = tables.Column(verbose_name=_("Valid until"))
+    licence_date = DateColumn(verbose_name=_("Licence date"))
+    valid_until = DateColumn(verbose_name=_("Valid until"), attrs={"td": {"class": "badged"}})
     edit_url_name = "accreditation:licence_edit"
 
     class Meta(RegistryTable.Meta):
@@ -93,28 +80,18 @@ class LicenceApplicationTable(RegistryTable):
     def render_form(self, record):
         return record.get_form_display()
 
-    def render_status(self, record, value):
+    def render_status(self, record):
+        # `value` is the choice's label here (django-tables2 shows choices so): the class wants
+        # the stored value.
         return format_html(
-            '<span class="badge status-{}">{}</span>', value, record.get_status_display()
+            '<span class="badge status-{}">{}</span>', record.status, record.get_status_display()
         )
 
     def value_status(self, record):
         return str(record.get_status_display())
 
-    def render_date_sent(self, value):
-        return _date(value)
-
-    def value_date_sent(self, value):
-        return value
-
-    def value_licence_date(self, value):
-        return value
-
-    def render_licence_date(self, value):
-        return _date(value)
-
     def render_valid_until(self, value):
-        return format_html("{}{}", _date(value), warning_badge(value, self.today))
+        return format_html("{}{}", short_date(value), warning_badge(value, self.today))
 
     def value_valid_until(self, value):
         return value
@@ -129,9 +106,9 @@ class AccreditationTable(RegistryTable):
     level = tables.Column(verbose_name=_("Level"), accessor="program__level", default="")
     form = tables.Column(verbose_name=_("Study form"), accessor="program__form", default="")
     agency = tables.Column(verbose_name=_("Agency"), order_by=("agency__name",))
-    decision_date = tables.Column(verbose_name=_("Decision date"))
-    term_years = tables.Column(verbose_name=_("Term, years"), attrs={"td": {"class": "num"}})
-    expiry_date = tables.Column(verbose_name=_("Expiry date"))
+    decision_date = DateColumn(verbose_name=_("Decision date"))
+    term_years = NumberColumn(verbose_name=_("Term, years"))
+    expiry_date = DateColumn(verbose_name=_("Expiry date"), attrs={"td": {"class": "badged"}})
     status = tables.Column(
         verbose_name=_("Status"), empty_values=(), order_by=("suspended", "expiry_date")
     )
@@ -170,14 +147,8 @@ class AccreditationTable(RegistryTable):
     def render_agency(self, value):
         return str(value)
 
-    def render_decision_date(self, value):
-        return _date(value)
-
-    def value_decision_date(self, value):
-        return value
-
     def render_expiry_date(self, value):
-        return format_html("{}{}", _date(value), warning_badge(value, self.today))
+        return format_html("{}{}", short_date(value), warning_badge(value, self.today))
 
     def value_expiry_date(self, value):
         return value
@@ -199,11 +170,9 @@ class AccreditationTable(RegistryTable):
 
 class SeminarTable(RegistryTable):
     topic = tables.Column(verbose_name=_("Topic"))
-    date = tables.Column(verbose_name=_("Date"))
+    date = DateColumn(verbose_name=_("Date"))
     agency = tables.Column(verbose_name=_("Agency"), order_by=("agency__name",), default="—")
-    participants = tables.Column(
-        verbose_name=_("Participants"), attrs={"td": {"class": "num"}}, default=""
-    )
+    participants = NumberColumn(verbose_name=_("Participants"), default="")
     participants_note = tables.Column(verbose_name=_("Who took part"), default="")
     materials_file = tables.Column(
         verbose_name=_("Materials"), orderable=False, exclude_from_export=True
@@ -224,12 +193,6 @@ class SeminarTable(RegistryTable):
         )
         empty_text = _("No seminar matches.")
 
-    def render_date(self, value):
-        return _date(value)
-
-    def value_date(self, value):
-        return value
-
     def render_agency(self, value):
         return str(value)
 
@@ -239,26 +202,3 @@ class SeminarTable(RegistryTable):
             reverse("accreditation:seminar_file", args=[record.pk]),
             _("Download"),
         )
-
-
-def table_workbook(table, title):
-    """The table's rows, all of them (not one page), as an .xlsx: text neutralised, dates and
-    numbers kept as such."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = safe_text(title)[:31]
-    for row_number, values in enumerate(table.as_values(), start=1):
-        for column_number, value in enumerate(values, start=1):
-            if isinstance(value, datetime.date):
-                cell = sheet.cell(row_number, column_number, value)
-                cell.number_format = "DD.MM.YYYY"
-            else:
-                sheet.cell(row_number, column_number, safe_cell(value))
-            if row_number == 1:
-                sheet.cell(row_number, column_number).font = Font(bold=True)
-    for column_number in range(1, sheet.max_column + 1):
-        sheet.column_dimensions[get_column_letter(column_number)].width = 18
-    sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

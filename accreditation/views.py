@@ -4,24 +4,21 @@ the create and edit forms, the uploaded files, and report sections 6, 7 and 9.""
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic.edit import CreateView, UpdateView
-from django_tables2 import RequestConfig
+from django_filters.views import FilterView
 
 from academics.models import AcademicYear
 from academics.querysets import chosen_year
+from portal.tables import xlsx_response
 
-from . import forms, sections, tables
+from . import filtersets, forms, sections, tables
 from .expiry import EXPIRED, LEVEL_LABELS, LEVELS, due
 from .models import Accreditation, LicenceApplication, Seminar
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PER_PAGE = 25
 
 
 def expiry_summary(kind, today):
@@ -39,13 +36,15 @@ def expiry_summary(kind, today):
     return {"items": items, "counts": counts, "expired": EXPIRED}
 
 
-class RegistryView(PermissionRequiredMixin, View):
-    """A filtered, sorted, paginated registry; `?export=xlsx` downloads all its filtered rows."""
+class RegistryView(PermissionRequiredMixin, FilterView):
+    """A filtered, sorted, paginated registry; `?export=xlsx` downloads all its filtered rows.
+    A filter value that is not one of its choices shows nothing (`strict`)."""
 
     raise_exception = True
+    strict = True
+    template_name = "accreditation/registry.html"
     model = None
     table_class = None
-    filter_class = None
     title = ""
     add_url_name = None
     due_kind = None
@@ -54,41 +53,39 @@ class RegistryView(PermissionRequiredMixin, View):
     def get_permission_required(self):
         return [f"accreditation.view_{self.model._meta.model_name}"]
 
-    def get_queryset(self):
-        return self.model.objects.all()
+    def get_table(self, today):
+        can_edit = self.request.user.has_perm(f"accreditation.change_{self.model._meta.model_name}")
+        return self.table_class(
+            self.object_list, today=today, can_edit=can_edit, caption=self.title
+        )
 
-    def get(self, request):
+    def render_to_response(self, context, **kwargs):
         today = timezone.localdate()
-        filters = self.filter_class(request.GET or None)
-        queryset = filters.filter(self.get_queryset()) if request.GET else self.get_queryset()
-        can_edit = request.user.has_perm(f"accreditation.change_{self.model._meta.model_name}")
-        table = self.table_class(queryset, today=today, can_edit=can_edit)
-        if request.GET.get("export") == "xlsx":
-            RequestConfig(request, paginate=False).configure(table)
-            response = HttpResponse(tables.table_workbook(table, str(self.title)), XLSX)
+        table = self.get_table(today)
+        if self.request.GET.get("export") == "xlsx":
+            table.configure(self.request, paginate=False)
             filename = f"{self.filename}-{today:%Y%m%d}.xlsx"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-            return response
-        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-        query = request.GET.copy()
+            return xlsx_response(table.as_xlsx(self.title), filename)
+        table.configure(self.request)
+        query = self.request.GET.copy()
         query.pop("page", None)
         query["export"] = "xlsx"
-        context = {
-            "title": self.title,
-            "table": table,
-            "filters": filters,
-            "export_query": query.urlencode(),
-            "can_add": request.user.has_perm(f"accreditation.add_{self.model._meta.model_name}"),
-            "add_url_name": self.add_url_name,
-            "summary": expiry_summary(self.due_kind, today) if self.due_kind else None,
-        }
-        return render(request, "accreditation/registry.html", context)
+        context.update(
+            title=self.title,
+            table=table,
+            filters=self.filterset.form,
+            export_query=query.urlencode(),
+            can_add=self.request.user.has_perm(f"accreditation.add_{self.model._meta.model_name}"),
+            add_url_name=self.add_url_name,
+            summary=expiry_summary(self.due_kind, today) if self.due_kind else None,
+        )
+        return super().render_to_response(context, **kwargs)
 
 
 class LicenceRegistry(RegistryView):
     model = LicenceApplication
     table_class = tables.LicenceApplicationTable
-    filter_class = forms.LicenceFilterForm
+    filterset_class = filtersets.LicenceApplicationFilterSet
     title = _("Licence applications")
     add_url_name = "accreditation:licence_add"
     due_kind = "licence"
@@ -101,7 +98,7 @@ class LicenceRegistry(RegistryView):
 class AccreditationRegistry(RegistryView):
     model = Accreditation
     table_class = tables.AccreditationTable
-    filter_class = forms.AccreditationFilterForm
+    filterset_class = filtersets.AccreditationFilterSet
     title = _("Accreditations")
     add_url_name = "accreditation:accreditation_add"
     due_kind = "accreditation"
@@ -114,7 +111,7 @@ class AccreditationRegistry(RegistryView):
 class SeminarRegistry(RegistryView):
     model = Seminar
     table_class = tables.SeminarTable
-    filter_class = forms.SeminarFilterForm
+    filterset_class = filtersets.SeminarFilterSet
     title = _("Seminars and trainings")
     add_url_name = "accreditation:seminar_add"
     filename = "seminars"

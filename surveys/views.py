@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import ratelimit, uploads
+from portal.tables import export_response
 
 from . import importer, results, services
 from .choices import QuestionKind
 from .forms import AnswerForm, ImportForm, LinksForm
 from .models import Survey, SurveyLink
+from .tables import SurveyTable
 
 can_view = permission_required("surveys.view_survey", raise_exception=True)
 can_change = permission_required("surveys.change_survey", raise_exception=True)
@@ -42,10 +44,18 @@ def survey_list(request):
         link_count=Count("links", distinct=True),
         unused_links=Count("links", filter=Q(links__used=False), distinct=True),
     )
+    table = SurveyTable(surveys)
+    if export := export_response(request, table):
+        return export
+    table.configure(request)
     return render(
         request,
         "surveys/survey_list.html",
-        {"surveys": surveys, "can_import": request.user.has_perm("surveys.add_survey")},
+        {
+            "surveys": surveys,
+            "table": table,
+            "can_import": request.user.has_perm("surveys.add_survey"),
+        },
     )
 
 

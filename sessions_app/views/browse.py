@@ -7,19 +7,19 @@ another faculty is neither listed nor found (404).
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy
 
-from academics.choices import StudentStatus, StudyForm
+from academics.choices import StudentStatus
 from academics.models import Faculty, Student, StudyGroup
 from academics.querysets import user_faculty_id
+from portal.tables import configure, export_response
 
 from .. import services
 from ..choices import Attempt, SheetStatus
+from ..filtersets import GroupFilterSet
 from ..forms import change_labels
 from ..models import (
     Admission,
@@ -30,6 +30,13 @@ from ..models import (
     GradeChange,
     GradeSheet,
     SheetEvent,
+)
+from ..tables import (
+    AdmissionChangeTable,
+    AssessmentProgressTable,
+    GradeChangeTable,
+    SessionTable,
+    SheetEventTable,
 )
 
 # Readers and dean's offices all hold it (academics.roles); a user with no role sees nothing.
@@ -181,51 +188,27 @@ def session_overview(session, groups):
     return faculties
 
 
-class GroupFilterForm(forms.Form):
-    """Narrows the session page to a faculty (of the user's scope) and a study form."""
-
-    faculty = forms.ModelChoiceField(
-        label=gettext_lazy("Faculty"),
-        queryset=Faculty.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("All faculties"),
-    )
-    form = forms.ChoiceField(
-        label=gettext_lazy("Study form"),
-        choices=[("", gettext_lazy("All forms")), *StudyForm.choices],
-        required=False,
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["faculty"].queryset = Faculty.objects.for_user(user)
-
-    def filter(self, groups):
-        # A value outside the choices (another faculty's id) filters nothing: the scope holds.
-        if not self.is_valid():
-            return groups
-        if self.cleaned_data["faculty"]:
-            groups = groups.of_faculty(self.cleaned_data["faculty"])
-        if self.cleaned_data["form"]:
-            groups = groups.filter(program__form=self.cleaned_data["form"])
-        return groups
-
-
 @can_browse
 def session_list(request):
     sessions = sessions_with_sheet_counts(request.user)
+    table = SessionTable(sessions)
+    if export := export_response(request, table):
+        return export
+    table.configure(request)
     return render(
         request,
         "sessions_app/session_list.html",
-        {"sessions": sessions, "scope": scope_faculty(request.user)},
+        {"sessions": sessions, "table": table, "scope": scope_faculty(request.user)},
     )
 
 
 @can_browse
 def session_detail(request, session_id):
     session = get_object_or_404(ExamSession.objects.select_related("academic_year"), pk=session_id)
-    filters = GroupFilterForm(request.GET, user=request.user)
-    faculties = session_overview(session, filters.filter(session_groups(session, request.user)))
+    filters = GroupFilterSet(
+        request.GET, queryset=session_groups(session, request.user), request=request
+    )
+    faculties = session_overview(session, filters.qs)
     return render(
         request,
         "sessions_app/session_detail.html",
@@ -302,11 +285,17 @@ def group_detail(request, session_id, group_id):
             Attempt.MAIN, sheets.get(Attempt.MAIN), assessment.main_filled, assessment.main_expected
         )
         retake = _retake_progress(assessment, sheets.get(Attempt.RETAKE))
-        rows.append({"assessment": assessment, "sheets": [main, retake]})
+        rows.append(
+            {"assessment": assessment, "sheets": [main, retake], "main": main, "retake": retake}
+        )
+    table = AssessmentProgressTable(rows)
+    if export := export_response(request, table):
+        return export
+    table.configure(request)
     return render(
         request,
         "sessions_app/group_detail.html",
-        {"session": session, "group": group, "rows": rows},
+        {"session": session, "group": group, "rows": rows, "table": table},
     )
 
 
@@ -333,6 +322,14 @@ def group_history(request, session_id, group_id):
         .select_related("student", "changed_by", "assessment__discipline")
         .order_by("-changed_at", "-id")
     )
+    grades = [{"change": change, **change_labels(change)} for change in grades]
+    admissions_table = AdmissionChangeTable(admissions, prefix="admissions-")
+    events_table = SheetEventTable(events, with_sheet=True, prefix="events-")
+    grades_table = GradeChangeTable(grades, with_sheet=True, prefix="grades-")
+    tables = (admissions_table, events_table, grades_table)
+    if export := export_response(request, *tables):
+        return export
+    configure(request, *tables)
     return render(
         request,
         "sessions_app/group_history.html",
@@ -341,6 +338,9 @@ def group_history(request, session_id, group_id):
             "group": group,
             "admissions": admissions,
             "events": events,
-            "grades": [{"change": change, **change_labels(change)} for change in grades],
+            "grades": grades,
+            "admissions_table": admissions_table,
+            "events_table": events_table,
+            "grades_table": grades_table,
         },
     )

@@ -22,8 +22,12 @@ from jobs.choices import JobKind
 from portal import uploads
 
 from .. import importer
+from ..jobs import StoredResult, result_document
+from ..tables import ImportColumnTable, ImportCountTable, ImportErrorTable
 
 SESSION_KEY = "results_imports"
+# The errors of the last file checked with errors, read back for their list's other pages.
+CHECKED_KEY = "results_import_checked"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 # A preview not confirmed within a day is forgotten; its file is deleted by a later upload.
 KEEP_SECONDS = 24 * 3600
@@ -95,13 +99,20 @@ def _start_job(request, token, filename, dry_run):
 
 
 def _context(result=None, **extra):
+    columns = [
+        (column, column in importer.OPTIONAL_COLUMNS, importer.COLUMNS[column][:2])
+        for column in importer.COLUMNS
+    ]
     context = {
         "max_mb": uploads.max_bytes() // (1024 * 1024),
         "max_rows": importer.MAX_ROWS,
-        "columns": [
-            (column, column in importer.OPTIONAL_COLUMNS, importer.COLUMNS[column][:2])
-            for column in importer.COLUMNS
-        ],
+        "columns": columns,
+        "columns_table": ImportColumnTable(
+            [
+                {"column": column, "optional": optional, "aliases": aliases}
+                for column, optional, aliases in columns
+            ]
+        ),
     }
     if result is not None:
         context.update(
@@ -122,6 +133,13 @@ def _context(result=None, **extra):
             or len({error.row for error in result.errors if error.row}),
         )
         context["errors_hidden"] = max(context["error_count"] - ERRORS_SHOWN, 0)
+        # Shown by the template, which pages them by the request (?errors-page=2): a job's
+        # page builds this context without it.
+        context["counts_table"] = ImportCountTable(
+            context["counts"],
+            caption=_("What the import would do") if result.dry_run else _("What the import did"),
+        )
+        context["errors_table"] = ImportErrorTable(context["errors"])
     context.update(extra)
     return context
 
@@ -131,10 +149,44 @@ def import_results(request):
     if not importer.can_import(request.user):
         raise PermissionDenied
     if request.method == "POST":
+        request.session.pop(CHECKED_KEY, None)
         if "token" in request.POST:
             return _confirm(request)
         return _preview(request)
+    if any(key.startswith(ImportErrorTable._meta.prefix) for key in request.GET):
+        page = _checked_again(request)
+        if page is not None:
+            return page
+    request.session.pop(CHECKED_KEY, None)
     return render(request, "sessions_app/import.html", _context())
+
+
+def _with_errors(request, template, result, filename):
+    """The preview or result of a file with errors. The file is not kept, its errors are (in
+    the session, until the next upload): the errors list's other pages read them back."""
+    request.session[CHECKED_KEY] = {"filename": filename, "result": result_document(result)}
+    return render(
+        request,
+        template,
+        _context(result, filename=filename),
+        status=403 if result.forbidden else 200,
+    )
+
+
+def _checked_again(request):
+    checked = request.session.get(CHECKED_KEY)
+    if checked is None:
+        return None
+    result = StoredResult(checked["result"])
+    template = (
+        "sessions_app/import_preview.html" if result.dry_run else "sessions_app/import_result.html"
+    )
+    return render(
+        request,
+        template,
+        _context(result, filename=checked["filename"]),
+        status=403 if result.forbidden else 200,
+    )
 
 
 def _refused(request, messages, status=400):
@@ -165,12 +217,7 @@ def _preview(request):
         return _refused(request, refusal.messages)
     if not result.ok:
         _path(token).unlink(missing_ok=True)
-        return render(
-            request,
-            "sessions_app/import_preview.html",
-            _context(result, filename=upload.name),
-            status=403 if result.forbidden else 200,
-        )
+        return _with_errors(request, "sessions_app/import_preview.html", result, upload.name)
     pending = request.session.get(SESSION_KEY, {})
     pending[token] = upload.name
     request.session[SESSION_KEY] = pending
@@ -208,6 +255,8 @@ def _confirm(request):
         return _refused(request, refusal.messages)
     finally:
         _drop(request, token)
+    if not result.ok:
+        return _with_errors(request, "sessions_app/import_result.html", result, filename)
     return render(
         request,
         "sessions_app/import_result.html",

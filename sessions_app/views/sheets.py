@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from academics.querysets import can_edit_grades
+from portal.tables import configure, export_response
 
 from .. import services
 from ..choices import AssessmentKind, Attempt, GradeValue, SheetStatus
@@ -29,6 +30,7 @@ from ..forms import (
     points_allowed,
 )
 from ..models import Assessment, GradeChange, GradeSheet, SheetEvent
+from ..tables import GradeChangeTable, SheetEventTable
 
 CELL_PREFIX = "grade-"
 # With each cell: the value it started from, and after a clash, the saved value and the choice.
@@ -436,12 +438,19 @@ def history(request, assessment_id, attempt):
         .select_related("by")
         .order_by("-at", "-id")
     )
+    changes_table = GradeChangeTable(changes, prefix="grades-")
+    events_table = SheetEventTable(events, prefix="events-")
+    if export := export_response(request, events_table, changes_table):
+        return export
+    configure(request, events_table, changes_table)
     context = {
         **_header(sheet),
         "page": "history",
         "page_name": _("History"),
         "changes": changes,
         "events": events,
+        "changes_table": changes_table,
+        "events_table": events_table,
     }
     return render(request, "sessions_app/sheet_history.html", context)
 

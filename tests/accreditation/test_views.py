@@ -308,3 +308,9 @@ def test_the_sections_page_shows_the_counts_and_the_lists(vice_rector, agency):
     assert "570400 Дизайн (bachelor, day)" in page
     assert "«Аккредитация и СМК в образовании»" in page and ">27<" in page
     assert vice_rector.get(reverse("accreditation:sections"), {"year": "1999"}).status_code == 404
+
+
+def test_a_filter_value_outside_its_choices_shows_nothing(department, licence):
+    url = reverse("accreditation:licences")
+    assert len(department.get(url).context["table"].paginated_rows) == 1
+    assert len(department.get(url, {"level": "nonsense"}).context["table"].paginated_rows) == 0

@@ -1,7 +1,9 @@
 """The browsing pages: the sessions, the groups of a session, one group's assessments and sheets."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test import Client
@@ -328,3 +330,78 @@ def test_contingent_counts_only_the_sessions_admissions(world):
         reverse("sessions:session_detail", args=[w["session"].pk])
     )
     assert _group_rows(response)["PI-1-23"].group.contingent == 2
+
+
+# The lists' Excel files and pages
+
+
+def _sheet(response):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_the_session_list_exports_its_counts_as_numbers(world):
+    w = world
+    main = fill_main_sheet(w["exam_a"], w["students_a"], w["dean_a"], ["5", "4", "3"])
+    services.submit_sheet(main, w["dean_a"])
+    url = reverse("sessions:session_list")
+    page = client_for(w["dean_a"]).get(url).content.decode()
+    assert "_export=xlsx&amp;_table=sessions" in page
+
+    rows = _sheet(client_for(w["dean_a"]).get(url, {"_export": "xlsx", "_table": "sessions"}))
+
+    assert rows[0][4:] == [
+        "Assessments",
+        "Grade sheets — draft",
+        "Grade sheets — submitted",
+        "Grade sheets — locked",
+    ]
+    assert rows[1][1] == "06/03/2024 – 06/28/2024"
+    assert rows[1][4:] == [2, 0, 1, 0], "the dean's faculty only, numbers"
+
+
+def test_the_group_page_exports_its_sheets_progress(world):
+    w = world
+    fill_main_sheet(w["exam_a"], w["students_a"], w["dean_a"], ["5", "4", "2"])
+    url = reverse("sessions:group_detail", args=[w["session"].pk, w["group_a"].pk])
+    rows = _sheet(client_for(w["dean_a"]).get(url, {"_export": "xlsx", "_table": "assessments"}))
+    assert rows[0][4:] == [
+        "Main session sheet — status",
+        "Main session sheet — grades entered",
+        "Main session sheet — students admitted",
+        "АКЖ sheet — status",
+        "АКЖ sheet — grades entered",
+        "АКЖ sheet — students admitted",
+    ]
+    math = next(row for row in rows if row[0] == "Math")
+    assert math[4:] == ["draft", 3, 3, "not opened", 0, 1], "the one with a 2 owes АКЖ"
+
+
+def test_the_group_history_pages_each_list_by_its_own_parameter(world):
+    w = world
+    students = w["students_a"] + [f.student(group=w["group_a"]) for _ in range(50)]
+    fill_main_sheet(w["exam_a"], students, w["dean_a"], ["5"] * len(students))
+    url = reverse("sessions:group_history", args=[w["session"].pk, w["group_a"].pk])
+    client = client_for(w["dean_a"])
+
+    first = client.get(url)
+    assert len(first.context["grades_table"].paginated_rows) == 50
+    assert len(first.context["admissions_table"].paginated_rows) == 50
+    second = client.get(url, {"grades-page": 2})
+    assert len(second.context["grades_table"].paginated_rows) == 3
+    assert len(second.context["admissions_table"].paginated_rows) == 50, "its own page"
+
+    rows = _sheet(client.get(url, {"_export": "xlsx", "_table": "grades"}))
+    assert len(rows) == 1 + 53, "every row, not one page"
+    assert rows[0][:4] == ["When", "Student", "Record-book number", "Sheet"]
+    assert isinstance(rows[1][0], datetime.datetime)
+
+
+def test_the_faculty_filter_offers_a_dean_only_their_faculty(world):
+    w = world
+    url = reverse("sessions:session_detail", args=[w["session"].pk])
+    dean = client_for(w["dean_a"]).get(url).context["filters"].form.fields["faculty"]
+    assert list(dean.queryset) == [w["fac_a"]]
+    rector = client_for(w["rector"]).get(url).context["filters"].form.fields["faculty"]
+    assert set(rector.queryset) == {w["fac_a"], w["fac_b"]}

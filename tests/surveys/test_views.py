@@ -1,8 +1,10 @@
 """The survey pages by role: who sees the results, who imports (portal page and admin), who opens
 a survey and prints its links; the results page's figures, bars and refresh."""
 
+import io
 import re
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -216,3 +218,16 @@ def test_a_staff_user_without_the_role_cannot_use_the_admin_import():
     staff = client_for(factories.user(is_staff=True))
     response = staff.get(reverse("admin:surveys_survey_import"))
     assert response.status_code == 403
+
+
+def test_the_list_exports_its_surveys_with_their_responses_as_numbers(survey, department):
+    Survey.objects.create(title="=HYPERLINK(1)")
+    url = reverse("surveys:list")
+    assert "_export=xlsx&amp;_table=surveys" in department.get(url).content.decode()
+    response = department.get(url, {"_export": "xlsx", "_table": "surveys", "sort": "title"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["Survey", "About", "Academic year", "Responses", "Status"]
+    assert rows[1][0] == "'=HYPERLINK(1)" and rows[1][3] == 0
+    assert rows[2][0] == "Жайкы сессия 2024" and rows[2][3] == survey.responses.count() > 0
+    assert rows[2][4] == "Closed"
