@@ -1,5 +1,5 @@
 """The registries as django-tables2 tables: sortable, paginated, and exported to Excel with the
-same columns (text neutralised by reports.exports.safe_cell)."""
+same columns (text neutralised by portal.safe_cells)."""
 
 import datetime
 from io import BytesIO
@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reports.exports import safe_cell, safe_text
+from portal.safe_cells import safe_cell, safe_text
 
 from .expiry import LEVEL_LABELS, warning_level
 from .models import Accreditation, LicenceApplication, Seminar
