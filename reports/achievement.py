@@ -24,15 +24,16 @@ The rules (DOMAIN.md; the README repeats them for the university's staff):
 - Not passed = contingent − passed: the not admitted, and the admitted who owe anything.
 - owing_1, owing_2, owing_3_plus and no_show (at least one "absent") count admitted students only.
 - Absolute achievement = passed / contingent; quality = (excellent + excellent and good) /
-  contingent; in per cent, rounded to 2 decimals.
+  contingent; in per cent, rounded half up to 2 decimals (portal.numbers.percent, the one
+  rounding rule of every rate).
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
+from portal.numbers import percent
 from sessions_app.models import Admission
 from sessions_app.rules import EXCELLENT, GOOD, MAIN, RETAKE, SATISFACTORY, VALID, passes
 
@@ -73,13 +74,6 @@ COUNTS = (
     "owing_3_plus",
     "no_show",
 )
-
-
-def percent(part, whole):
-    """part / whole in per cent, rounded half up to 2 decimals; 0 of nothing is 0."""
-    if not whole:
-        return Decimal("0.00")
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 class CountsByName:

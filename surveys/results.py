@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from reports.achievement import percent
+from portal.numbers import percent
 
 from .choices import CHOICE_KINDS, QuestionKind
 from .models import Answer, Option, Question, Survey

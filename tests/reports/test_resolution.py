@@ -16,9 +16,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from academics.choices import Funding, StudyForm
+from portal.numbers import percent
 from reports import documents
 from reports import resolution as service
-from reports.achievement import Row, percent
+from reports.achievement import Row
 from reports.models import Resolution, ResolutionFrozen, ResolutionItem, ResolutionStatus
 from sessions_app import services
 from sessions_app.choices import Attempt
