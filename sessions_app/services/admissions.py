@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from academics.choices import StudentStatus
 from academics.models import Student, StudyGroup
 from academics.querysets import can_edit
+from portal.chunks import chunked
 
 from .. import figures, rules
 from ..choices import ChangeSource
-from ..ledger import AdmissionFacts, Ledger, chunked, lock_sessions
+from ..ledger import AdmissionFacts, Ledger, lock_sessions
 from ..models import Admission, AdmissionChange, AdmissionList
 from .bulk import db_value, insert_rows
 from .errors import InvalidGrades, StaleSheet, WriteCounts

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academics.querysets import can_edit_grades
+from portal.chunks import chunked
 
 from .. import figures, outcomes, rules
 from ..choices import ChangeSource
-from ..ledger import Ledger, chunked, facts_of, lock_sessions
+from ..ledger import Ledger, facts_of, lock_sessions
 from ..models import Assessment, Grade, GradeChange, GradeSheet
 from .admissions import ensure_admissions
 from .bulk import db_value, insert_rows
