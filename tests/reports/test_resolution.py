@@ -17,10 +17,15 @@ from django.utils.translation import gettext
 
 from academics.choices import Funding, StudyForm
 from portal.numbers import percent
-from reports import documents
-from reports import resolution as service
 from reports.achievement import Row
-from reports.models import Resolution, ResolutionFrozen, ResolutionItem, ResolutionStatus
+from reports.resolutions import documents
+from reports.resolutions import services as service
+from reports.resolutions.models import (
+    Resolution,
+    ResolutionFrozen,
+    ResolutionItem,
+    ResolutionStatus,
+)
 from sessions_app import services
 from sessions_app.choices import Attempt
 from tests import factories

@@ -1,5 +1,5 @@
 """The council's resolution as files: DOCX (python-docx), what the council's secretary edits and
-signs, and PDF (WeasyPrint), from the same `reports.resolution.Document` as the page."""
+signs, and PDF (WeasyPrint), from the same `services.Document` as the page."""
 
 import logging
 from io import BytesIO
