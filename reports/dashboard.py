@@ -25,7 +25,7 @@ from academics.querysets import year_named
 from accreditation.expiry import due
 from surveys.results import dashboard_shares
 
-from .achievement import Stage, total
+from .achievement import Stage, report_sessions, total
 from .load import teaching_load
 from .snapshots import session_figures
 from .staff import staff_by_faculty
@@ -268,8 +268,6 @@ class Dashboard:
 
 def sessions_with_figures():
     """Every exam session that has a contingent, oldest first, with its figures version."""
-    from .views import report_sessions
-
     return list(
         report_sessions().filter(has_data=True).order_by("academic_year__start_year", "term")
     )
