@@ -3,8 +3,8 @@
 Each exam session carries a `figures_version`; every write that can change its figures raises
 it: the grade service and the results import explicitly (they write in bulk, without signals),
 and the signals below for what the admin and the academic structure change one object at a time.
-The reports keep their stored figures of a session by that version (reports.snapshots), so a
-stored figure is never read after a write that could have changed it.
+The reports keep their stored figures of a session by that version (reports.dashboard.snapshots),
+so a stored figure is never read after a write that could have changed it.
 """
 
 from django.db.models import F
