@@ -14,6 +14,9 @@ from django.utils import formats, numberformat
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 
 from academics.choices import StudyForm
 from portal.safe_cells import safe_text
@@ -336,10 +339,6 @@ def workbook(tables, scope_name=""):
     """An openpyxl Workbook with one sheet per table, laid out like the page: a title naming the
     session and the stage, the two-row heading, one row per faculty, the total, the best faculty
     highlighted and named under the table."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
     thin = Side(style="thin", color="9AA5B1")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     bold = Font(bold=True)

@@ -19,6 +19,7 @@ from django.db import connections, router, transaction
 
 from portal.chunks import chunked
 
+from .models import StudentOutcome
 from .rules import ABSENT, CATEGORY_GRADES, MAIN, PASSING, RETAKE, sql_list
 
 # The literals come from sessions_app.rules: what passes, what is absent, which grades place a
@@ -52,8 +53,6 @@ _COLUMNS = (
 
 
 def _connection():
-    from .models import StudentOutcome
-
     return connections[router.db_for_write(StudentOutcome)]
 
 
