@@ -8,6 +8,7 @@ signed-in user with no portal role (a new account, one whose role was taken away
 """
 
 from django.db import models
+from django.http import Http404
 
 from . import roles
 
@@ -96,8 +97,7 @@ def chosen_year(request, years):
 
 def year_named(value, years):
     """The one of `years` that `value` ("2023" or "2023-2024") names; anything else is a 404."""
-    from django.http import Http404
-
+    # academics.models imports this module for its querysets: the model is found when called.
     from .models import AcademicYear
 
     try:

@@ -12,6 +12,8 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import Error, Result, RowResult
 from openpyxl.utils import get_column_letter
 
+from portal.safe_cells import safe_cell
+
 from .choices import (
     Degree,
     Employment,
@@ -232,10 +234,8 @@ class AcademicResource(resources.ModelResource):
         return aliases
 
     def export_field(self, field, instance, **kwargs):
-        # Every exported text is shown, never run (reports.exports.safe_cell); the CSV export
-        # renders numbers as text, so whether a cell is a number is read from the model's value.
-        from reports.exports import safe_cell
-
+        # Every exported text is shown, never run (portal.safe_cells); the CSV export renders
+        # numbers as text, so whether a cell is a number is read from the model's value.
         value = super().export_field(field, instance, **kwargs)
         if isinstance(value, str) and value:
             try:

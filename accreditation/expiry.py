@@ -17,6 +17,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .choices import AccreditationKind, LicenceStatus
+
 EXPIRED = "expired"
 # The thresholds, nearest first: the first one the expiry falls within is the level.
 THRESHOLDS = (3, 6, 12)
@@ -89,7 +91,7 @@ def due(today=None, within_months=12):
     Renewed: a later accreditation of the same program (or of the university) by any agency,
     or a later granted licence of the same program, supersedes the one that runs out.
     """
-    from .choices import AccreditationKind, LicenceStatus
+    # accreditation.models imports expiry_date from this module: the models are found when called.
     from .models import Accreditation, LicenceApplication
 
     today = today or timezone.localdate()

@@ -26,8 +26,9 @@ call stayed below the peak the seed had already reached):
 - saving a 30-student sheet: sessions_app.services.record_grades on the main exam sheet of a group
   with 30 admitted students in the current session, as its dean's office head, every grade
   changed on every run (5 and 4 alternating);
-- the council resolution's PDF: reports.documents.render_pdf of a draft resolution of the current
-  session (reports.resolution.create_resolution), its document built as the PDF job builds it;
+- the council resolution's PDF: reports.resolutions.documents.render_pdf of a draft resolution of
+  the current session (reports.resolutions.services.create_resolution), its document built as the
+  PDF job builds it;
 - import_results of a --rows workbook (bench/import_results.py's generator and writer), each run
   into a new exam session (a later academic year each); when the first run takes over 10 s it is
   the one measured (no warm-up, one run), as said in the output.
@@ -390,8 +391,8 @@ def _full(session, client, runs, rows, first_year, notes):
     from django.urls import reverse
 
     from demo.university import START_YEAR
-    from reports import documents
-    from reports import resolution as service
+    from reports.resolutions import documents
+    from reports.resolutions import services as service
     from sessions_app.importer import import_results
     from sessions_app.services import record_grades
 

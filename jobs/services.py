@@ -7,10 +7,12 @@ Either way the Job row is created first and is what the progress page reads; the
 import logging
 from pathlib import Path
 
+import django_rq
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from redis import Redis
 
 from .choices import JobStage, JobStatus
 from .models import Job
@@ -45,9 +47,6 @@ def queued():
 
 def queue():
     """The "default" django-rq queue on REDIS_URL (read at each call, so tests may change it)."""
-    import django_rq
-    from redis import Redis
-
     return django_rq.get_queue(
         "default",
         connection=Redis.from_url(settings.REDIS_URL),
@@ -67,6 +66,7 @@ def run(kind, owner, **params):
         # The worker must find the row: enqueue once it is committed (at once in autocommit).
         transaction.on_commit(lambda: _enqueue(job))
     else:
+        # jobs.tasks imports this module (JobFailed): run_job is found when a job runs here.
         from .tasks import run_job
 
         run_job(job)

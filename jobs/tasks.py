@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 # Each kind's task: task(job, progress) -> the result to keep (JSON); JobFailed if it failed.
 TASKS = {
     JobKind.RESULTS_IMPORT: "sessions_app.jobs.import_results",
-    JobKind.RESOLUTION_PDF: "reports.jobs.resolution_pdf",
+    JobKind.RESOLUTION_PDF: "reports.resolutions.jobs.resolution_pdf",
 }
 
 # The progress page asks every second; the row is written at most this often (seconds).

@@ -7,6 +7,8 @@ class PortalConfig(AppConfig):
     name = "portal"
 
     def ready(self):
-        from . import checks, security  # noqa: F401 (checks registers itself)
+        # Imported once the app registry is ready (this module is loaded while it is being
+        # filled): security connects the log's receivers, checks registers itself (hence noqa).
+        from . import checks, security  # noqa: F401
 
         security.connect()

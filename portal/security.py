@@ -9,6 +9,7 @@ import ipaddress
 import logging
 
 from django.conf import settings
+from django.contrib.auth import signals
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -116,8 +117,10 @@ def locked_out(sender, request, username=None, ip_address=None, **kwargs):
 
 
 def connect():
+    """Connect the log's receivers (from PortalConfig.ready)."""
+    # axes.signals imports axes' models, which need the app registry; this module is named in the
+    # settings (its middleware, AXES_CLIENT_IP_CALLABLE) and must import without it.
     from axes.signals import user_locked_out
-    from django.contrib.auth import signals
 
     signals.user_logged_in.connect(logged_in, dispatch_uid="portal.security.logged_in")
     signals.user_login_failed.connect(login_failed, dispatch_uid="portal.security.login_failed")

@@ -211,8 +211,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Points (0–100) to grades, when a sheet is filled with points: the least points for each grade.
 # The dashboard shows a session's figures computed at most this many seconds ago, although grades
-# were saved since (reports.snapshots): while deans enter grades every second, it does not compute
-# the session again on every view, and it says as of when. 0: always the latest.
+# were saved since (reports.dashboard.snapshots): while deans enter grades every second, it does
+# not compute the session again on every view, and it says as of when. 0: always the latest.
 DASHBOARD_FIGURES_MAX_AGE = env.int("PORTAL_DASHBOARD_MAX_AGE", default=15)
 
 GRADE_POINTS_SCALE = [(87, "5"), (74, "4"), (61, "3"), (0, "2")]

@@ -3,7 +3,7 @@ every list shares. templates/includes/table.html renders them all.
 
 A list sorts by its columns and pages through the query string; ?_export=xlsx&_table=<name>
 downloads all its rows (not one page) in the page's order: text shown, never run
-(reports.exports.safe_cell), numbers and dates kept as such.
+(portal.safe_cells.safe_cell), numbers and dates kept as such.
 """
 
 import datetime
@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reports.exports import safe_cell, safe_text
+from .safe_cells import safe_cell, safe_text
 
 PER_PAGE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

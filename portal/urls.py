@@ -14,7 +14,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", include("reports.urls")),
     path("sessions/", include("sessions_app.urls")),
-    path("resolutions/", include("reports.resolution_urls")),
+    path("resolutions/", include("reports.resolutions.urls")),
     path("api/", include("reports.api_urls")),
     path("accreditation/", include("accreditation.urls")),
     path("surveys/", include("surveys.urls")),

@@ -24,16 +24,18 @@ The rules (DOMAIN.md; the README repeats them for the university's staff):
 - Not passed = contingent − passed: the not admitted, and the admitted who owe anything.
 - owing_1, owing_2, owing_3_plus and no_show (at least one "absent") count admitted students only.
 - Absolute achievement = passed / contingent; quality = (excellent + excellent and good) /
-  contingent; in per cent, rounded to 2 decimals.
+  contingent; in per cent, rounded half up to 2 decimals (portal.numbers.percent, the one
+  rounding rule of every rate).
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connections, router
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from sessions_app.models import Admission
+from portal.numbers import percent
+from sessions_app.models import Admission, Assessment, ExamSession, Grade
 from sessions_app.rules import EXCELLENT, GOOD, MAIN, RETAKE, SATISFACTORY, VALID, passes
 
 
@@ -73,13 +75,6 @@ COUNTS = (
     "owing_3_plus",
     "no_show",
 )
-
-
-def percent(part, whole):
-    """part / whole in per cent, rounded half up to 2 decimals; 0 of nothing is 0."""
-    if not whole:
-        return Decimal("0.00")
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 class CountsByName:
@@ -315,6 +310,14 @@ def _query(session, stages, by, form, faculty, group_ids, split_form):
     return rows
 
 
+def report_sessions():
+    """The exam sessions, newest first, each knowing whether it has a contingent yet
+    (`has_data`: main-stage admission rows, the rule above)."""
+    return ExamSession.objects.select_related("academic_year").annotate(
+        has_data=Exists(Admission.objects.filter(session=OuterRef("pk"), stage=MAIN))
+    )
+
+
 def university(session, stage, form=None):
     """The university's one row (of `form`, or of both)."""
     rows = achievement(session, stage, By.UNIVERSITY, form=form)
@@ -344,8 +347,6 @@ def owing_students(session, stage, group):
     A fixed number of queries; `owing_1` … `owing_3_plus` of the group's row count the admitted
     among them by len(owed).
     """
-    from sessions_app.models import Assessment, Grade
-
     admissions = {
         a.student_id: a
         for a in Admission.objects.filter(session=session, group=group, stage=MAIN)

@@ -17,10 +17,11 @@ from django.db.models import Count, Q
 
 from academics.choices import StudyForm
 from academics.querysets import scoped
+from portal.numbers import percent
 from sessions_app.choices import AttestationKind
 from sessions_app.models import AttestationEntry
 
-from .achievement import CountsByName, percent
+from .achievement import CountsByName
 
 
 class By:

@@ -1,14 +1,12 @@
 """The session report's tables (section 5 of the council report), as the page shows them and as the
-workbook writes them; and the one helper that makes text safe to put in a spreadsheet.
+workbook writes them (every text cell through portal.safe_cells).
 
 Every figure comes from reports.achievement: a table is one achievement() call, its cells are
 Row counts and Row percentages, nothing is recomputed here.
 """
 
-import datetime
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from io import BytesIO
 from itertools import groupby
 
@@ -16,38 +14,15 @@ from django.utils import formats, numberformat
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 
 from academics.choices import StudyForm
+from portal.safe_cells import safe_text
 from sessions_app.choices import GradeValue, NotAdmittedReason
 
 from .achievement import By, Stage, achievement, achievement_tables, best, total
-
-# A text beginning with one of these is run as a formula by spreadsheet programs (CSV/formula
-# injection); a tab or carriage return in front does not hide it.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Control characters an .xlsx cannot hold (openpyxl refuses them).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def safe_text(value):
-    """`value` as spreadsheet text that is shown, never run: a text that a spreadsheet would read
-    as a formula gets a leading apostrophe; characters an .xlsx cannot hold are dropped. Every
-    text cell of every export goes through here."""
-    if value is None:
-        return ""
-    text = _ILLEGAL.sub("", str(value))
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def safe_cell(value):
-    """A cell of any export: numbers, dates and booleans as they are (a negative number stays a
-    number), anything else as safe_text. The one function every Excel and CSV export uses."""
-    if isinstance(value, int | float | Decimal | datetime.date | datetime.time | bool):
-        return value
-    return safe_text(value)
-
 
 # The columns of the seed's tables, grouped under their two-row heading. The page shows a count
 # and its share of the contingent in one cell; the workbook gives the share its own column.
@@ -364,10 +339,6 @@ def workbook(tables, scope_name=""):
     """An openpyxl Workbook with one sheet per table, laid out like the page: a title naming the
     session and the stage, the two-row heading, one row per faculty, the total, the best faculty
     highlighted and named under the table."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
     thin = Side(style="thin", color="9AA5B1")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     bold = Font(bold=True)

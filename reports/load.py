@@ -14,8 +14,7 @@ from django.db.models import Q, Sum
 from academics.choices import FacultyKind, LoadLevel, Term
 from academics.models import TeachingLoad
 from academics.querysets import scoped
-
-from .achievement import percent
+from portal.numbers import percent
 
 TERMS = tuple(Term.values)
 LEVELS = tuple(LoadLevel.values)

@@ -17,8 +17,7 @@ from django.db.models import Count, Q, Sum
 from academics.choices import Degree, Employment, FacultyKind, LoadLevel, Position, Title
 from academics.models import Department, Faculty
 from academics.querysets import scoped
-
-from .achievement import percent
+from portal.numbers import percent
 
 DEGREES = (Degree.DOCTOR, Degree.CANDIDATE, Degree.PHD, Degree.NONE)
 HOLDING_A_DEGREE = (Degree.DOCTOR, Degree.CANDIDATE, Degree.PHD)

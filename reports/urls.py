@@ -1,20 +1,15 @@
-from django.urls import path
+"""The report's pages: the home page, the session report and its drill-down, the sections page,
+and the dashboard (reports.dashboard.urls, in this namespace)."""
 
-from . import dashboard_views, sections_views, views
+from django.urls import include, path
+
+from . import sections_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
-    path(
-        "dashboard/faculty/<int:faculty_id>/",
-        dashboard_views.dashboard_faculty,
-        name="dashboard_faculty",
-    ),
-    path(
-        "dashboard/group/<int:group_id>/", dashboard_views.dashboard_group, name="dashboard_group"
-    ),
+    path("dashboard/", include("reports.dashboard.urls")),
     path("reports/session/", views.session_report, name="session_report"),
     path("reports/sections/", sections_views.sections, name="sections"),
     path("reports/session/export.xlsx", views.session_report_xlsx, name="session_report_xlsx"),

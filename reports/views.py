@@ -8,7 +8,6 @@ no role sees no figures: the home page tells them so, the other pages answer 403
 """
 
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,10 +17,10 @@ from academics.choices import StudyForm
 from academics.models import AcademicYear, Faculty, StudyGroup
 from academics.querysets import has_role, role_names, user_faculty_id
 from portal.routers import reads_reports
-from sessions_app.models import Admission, ExamSession
+from sessions_app.models import ExamSession
 
 from . import exports
-from .achievement import By, Stage, owing_students
+from .achievement import By, Stage, owing_students, report_sessions
 from .structure import faculty_summary, totals
 
 # Every role holds it (academics.roles); a user with no role sees no figures.
@@ -45,13 +44,6 @@ def home(request):
         request,
         "reports/home.html",
         {"year": year, "rows": rows, "total": totals(rows), "scoped": scoped},
-    )
-
-
-def report_sessions():
-    """The exam sessions, newest first, each knowing whether it has a contingent yet."""
-    return ExamSession.objects.select_related("academic_year").annotate(
-        has_data=Exists(Admission.objects.filter(session=OuterRef("pk"), stage="main"))
     )
 
 

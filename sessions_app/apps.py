@@ -8,6 +8,7 @@ class SessionsAppConfig(AppConfig):
     verbose_name = _("Exam sessions")
 
     def ready(self):
+        # Connecting the signals needs the models, loaded once the app registry is ready.
         from . import figures
 
         figures.connect()

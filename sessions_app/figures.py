@@ -3,18 +3,20 @@
 Each exam session carries a `figures_version`; every write that can change its figures raises
 it: the grade service and the results import explicitly (they write in bulk, without signals),
 and the signals below for what the admin and the academic structure change one object at a time.
-The reports keep their stored figures of a session by that version (reports.snapshots), so a
-stored figure is never read after a write that could have changed it.
+The reports keep their stored figures of a session by that version (reports.dashboard.snapshots),
+so a stored figure is never read after a write that could have changed it.
 """
 
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
+from academics.models import Faculty, Program, Student, StudyGroup
+
+from .models import Assessment, ExamSession
+
 
 def changed(sessions=None):
     """Raise the figures version of `sessions` (ExamSessions or ids; None: every session)."""
-    from .models import ExamSession
-
     queryset = ExamSession.objects.all()
     if sessions is not None:
         ids = {getattr(session, "pk", session) for session in sessions}
@@ -36,10 +38,6 @@ def _structure_changed(sender, **kwargs):
 
 
 def connect():
-    from academics.models import Faculty, Program, Student, StudyGroup
-
-    from .models import Assessment
-
     for signal in (post_save, post_delete):
         signal.connect(_assessment_changed, sender=Assessment, dispatch_uid=f"figures-{signal}")
         for model in (Faculty, Program, StudyGroup, Student):

@@ -9,9 +9,10 @@ from jobs.choices import JobStatus
 from jobs.services import JobFailed
 
 from . import importer, services
+from .importer.page import ERRORS_SHOWN, STAGING, page_context
 
 # The errors kept with a job, as many as the import page shows.
-ERRORS_KEPT = 1000
+ERRORS_KEPT = ERRORS_SHOWN
 
 
 def result_document(result):
@@ -61,10 +62,8 @@ class StoredResult:
 def import_results(job, progress):
     """Check (dry run) or import the uploaded file the job names; the file is deleted when the
     job ends, unless a dry run found it correct: then it waits for the confirmation."""
-    from .views import imports
-
     token, dry_run = job.params["token"], job.params.get("dry_run", False)
-    path = imports.upload_path(token)
+    path = STAGING.path(token)
     keep = False
     try:
         if not path.exists():
@@ -92,8 +91,6 @@ def import_results(job, progress):
 
 def finished_page(request, job):
     """The import page's preview, result or refusal, for a finished import job."""
-    from .views import imports
-
     filename = job.params.get("filename", "")
     document = job.result or {}
     if "refused" in document or "rows" not in document:
@@ -101,7 +98,7 @@ def finished_page(request, job):
         return render(
             request,
             "sessions_app/import.html",
-            imports._context(refused=refused, job=job),
+            page_context(refused=refused, job=job),
             status=400,
         )
     result = StoredResult(document)
@@ -109,13 +106,13 @@ def finished_page(request, job):
     if result.dry_run:
         template = "sessions_app/import_preview.html"
         token = job.params["token"]
-        if result.ok and job.status == JobStatus.DONE and imports.is_pending(request, token):
+        if result.ok and job.status == JobStatus.DONE and STAGING.is_pending(request, token):
             extra["token"] = token
     else:
         template = "sessions_app/import_result.html"
     return render(
         request,
         template,
-        imports._context(result, **extra),
+        page_context(result, **extra),
         status=403 if result.forbidden else 200,
     )

@@ -12,17 +12,10 @@ it has yet to create by keys of its own, for which nothing is stored.
 
 from typing import NamedTuple
 
+from portal.chunks import chunked
+
 from .models import Admission, Assessment, ExamSession, Grade, GradeSheet
 from .rules import MAIN, RETAKE, SheetState, Standing, is_closed
-
-# Below SQLite's 999 bound parameters per query, with room to spare.
-IN_CHUNK = 900
-
-
-def chunked(items, size=IN_CHUNK):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class AssessmentFacts(NamedTuple):

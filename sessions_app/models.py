@@ -44,7 +44,7 @@ class ExamSession(models.Model):
         help_text=_("after this day only the dean's office head can enter or reopen grades"),
     )
     # Raised by every write that can change the session's figures (sessions_app.figures); the
-    # reports keep their stored figures of a session by it (reports.snapshots).
+    # reports keep their stored figures of a session by it (reports.dashboard.snapshots).
     figures_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:

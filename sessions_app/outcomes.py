@@ -17,6 +17,9 @@ recomputes from the grades the first committed (READ COMMITTED) and none is lost
 
 from django.db import connections, router, transaction
 
+from portal.chunks import chunked
+
+from .models import StudentOutcome
 from .rules import ABSENT, CATEGORY_GRADES, MAIN, PASSING, RETAKE, sql_list
 
 # The literals come from sessions_app.rules: what passes, what is absent, which grades place a
@@ -47,13 +50,9 @@ _COLUMNS = (
     "session_id, student_id, group_id, ok_before, absent_before, low_before, high_before, "
     "ok_after, absent_after, low_after, high_after"
 )
-# Below SQLite's 999 bound parameters per query.
-_CHUNK = 900
 
 
 def _connection():
-    from .models import StudentOutcome
-
     return connections[router.db_for_write(StudentOutcome)]
 
 
@@ -78,11 +77,7 @@ def refresh(session_ids, student_ids=None):
     """Recompute the outcomes of `session_ids` — of every student, or of `student_ids` only: a
     delete and an insert per session, inside the caller's transaction (no savepoint of its own)."""
     student_ids = None if student_ids is None else sorted(set(student_ids))
-    chunks = (
-        [None]
-        if student_ids is None
-        else [student_ids[i : i + _CHUNK] for i in range(0, len(student_ids), _CHUNK)]
-    )
+    chunks = [None] if student_ids is None else list(chunked(student_ids))
     with _connection().cursor() as cursor:
         for session_id in {getattr(s, "pk", s) for s in session_ids}:
             for chunk in chunks:

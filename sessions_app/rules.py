@@ -27,6 +27,7 @@ The rules (DOMAIN.md, "The grade rules that every path must share"):
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .choices import AssessmentKind, Attempt, GradeValue, NotAdmittedReason, SheetStatus
@@ -176,8 +177,6 @@ def sheet_closed(status):
 
 
 def deadline_passed(deadline):
-    from django.utils.formats import date_format
-
     return Refusal(
         DEADLINE,
         _(

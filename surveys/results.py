@@ -7,11 +7,14 @@ more than 100. Every function here runs a fixed number of queries, whatever the 
 surveys, questions and answers.
 """
 
+from decimal import Decimal
+
 from django.db.models import Count
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from reports.achievement import percent
+from academics.models import AcademicYear
+from portal.numbers import percent
 
 from .choices import CHOICE_KINDS, QuestionKind
 from .models import Answer, Option, Question, Survey
@@ -102,8 +105,6 @@ def dashboard_shares(academic_year=None, term=None):
     surveys = surveys_with_counts()
     if academic_year is not None:
         if isinstance(academic_year, str) and not academic_year.isdigit():
-            from academics.models import AcademicYear
-
             surveys = surveys.filter(
                 academic_year__start_year=AcademicYear.parse_name(academic_year)
             )
@@ -199,8 +200,6 @@ def resolution_note(figures):
     survey, in the active language; None when there is none."""
     if not figures:
         return None
-    from decimal import Decimal
-
     sentences = []
     for survey in figures:
         line = summary_line(

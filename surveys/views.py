@@ -1,13 +1,7 @@
 """The surveys' pages: the list, a survey's results, its links with their QR codes, the import of a
 Google Forms export (also reached from the admin), and the anonymous answer form."""
 
-import re
-import secrets
-import time
-from pathlib import Path
-
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import ratelimit, uploads
+from portal.staging import Staging
 from portal.tables import export_response
 
 from . import importer, results, services
@@ -189,50 +184,9 @@ def _refused(request, message, status):
 
 # The import of a Google Forms export: upload, preview (each column's kind may be changed), import.
 # The file waits for the confirmation under MEDIA_ROOT/survey_imports/, named by a random token
-# that only the uploader's session knows.
+# that only the uploader's session knows (portal.staging).
 
-SESSION_KEY = "survey_imports"
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-KEEP_SECONDS = 24 * 3600
-
-
-def upload_dir():
-    return Path(settings.MEDIA_ROOT) / "survey_imports"
-
-
-def _path(token):
-    return upload_dir() / f"{token}.upload"
-
-
-def _save(upload):
-    directory = upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - KEEP_SECONDS
-    for old in directory.glob("*.upload"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except FileNotFoundError:
-            pass
-    token = secrets.token_urlsafe(24)
-    with open(_path(token), "xb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return token
-
-
-def _pending(request, token):
-    pending = request.session.get(SESSION_KEY, {})
-    if not TOKEN.match(token or "") or token not in pending or not _path(token).exists():
-        return None
-    return pending[token]
-
-
-def _drop(request, token):
-    _path(token).unlink(missing_ok=True)
-    pending = request.session.get(SESSION_KEY, {})
-    if pending.pop(token, None) is not None:
-        request.session[SESSION_KEY] = pending
+STAGING = Staging("survey_imports", ".upload", session_key="survey_imports")
 
 
 def _kinds(request, parsed):
@@ -252,7 +206,7 @@ def import_flow(request, templates, done_url):
     context = {"kinds": QuestionKind.choices, **getattr(request, "admin_context", {})}
     if request.method == "POST" and "token" in request.POST:
         token = request.POST["token"]
-        pending = _pending(request, token)
+        pending = STAGING.pending(request, token)
         if pending is None:
             context.update(
                 form=ImportForm(),
@@ -261,7 +215,7 @@ def import_flow(request, templates, done_url):
                 ],
             )
             return render(request, templates["upload"], context, status=400)
-        data = _path(token).read_bytes()
+        data = STAGING.path(token).read_bytes()
         try:
             parsed = importer.parse(data, pending["filename"])
             kinds = _kinds(request, parsed)
@@ -284,7 +238,7 @@ def import_flow(request, templates, done_url):
         except importer.ImportRefused as refusal:
             context.update(parsed=None, token=token, pending=pending, refused=refusal.messages)
             return render(request, templates["preview"], context, status=400)
-        _drop(request, token)
+        STAGING.discard(request, token)
         messages.success(
             request,
             _("“%(title)s”: %(added)s answers imported, %(skipped)s already there.")
@@ -299,11 +253,11 @@ def import_flow(request, templates, done_url):
                 form=form, refused=[importer.problem(upload.name, _("the file is too large."))]
             )
             return render(request, templates["upload"], context, status=400)
-        token = _save(upload)
+        token = STAGING.save(upload)
         try:
-            parsed = importer.parse(_path(token).read_bytes(), upload.name)
+            parsed = importer.parse(STAGING.path(token).read_bytes(), upload.name)
         except importer.ImportRefused as refusal:
-            _path(token).unlink(missing_ok=True)
+            STAGING.delete(token)
             context.update(form=form, refused=refusal.messages)
             return render(request, templates["upload"], context, status=400)
         pending = {
@@ -313,9 +267,7 @@ def import_flow(request, templates, done_url):
             "year": form.cleaned_data["year"],
             "term": form.cleaned_data["term"],
         }
-        stored = request.session.get(SESSION_KEY, {})
-        stored[token] = pending
-        request.session[SESSION_KEY] = stored
+        STAGING.remember(request, token, pending)
         existing = Survey.objects.filter(title=pending["title"]).first()
         context.update(parsed=parsed, token=token, pending=pending, existing=existing)
         return render(request, templates["preview"], context)

@@ -10,8 +10,9 @@ from typing import NamedTuple
 
 from academics.models import AcademicYear, Discipline, Faculty, Program, Student, StudyGroup
 from academics.widgets import normalize
+from portal.chunks import chunked
 
-from ..ledger import AssessmentFacts, Ledger, chunked
+from ..ledger import AssessmentFacts, Ledger
 from ..models import Assessment, ExamSession
 from ..rules import MAIN
 from .records import GroupKey, ProgramKey, SessionKey

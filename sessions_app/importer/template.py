@@ -3,6 +3,8 @@ sheet that explains each column in Kyrgyz, Russian and English."""
 
 import io
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .columns import COLUMN_HELP, COLUMNS, OPTIONAL_COLUMNS
@@ -48,9 +50,6 @@ TEMPLATE_NOTES = (
 def build_template():
     """The workbook to fill in: the `results` sheet with its headers and one example row, and a
     `help` sheet that explains each column in Kyrgyz, Russian and English."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     book = Workbook()
     sheet = book.active
     sheet.title = "results"

@@ -24,6 +24,7 @@ from .errors import (
     Conflict,
     Conflicts,
     InvalidGrades,
+    Saved,
     SheetError,
     SheetLocked,
     StaleSheet,
@@ -31,7 +32,6 @@ from .errors import (
 )
 from .grades import (
     GradeEntry,
-    Saved,
     check_grades,
     passed_deadlines,
     points_to_value,

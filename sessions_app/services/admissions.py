@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from academics.choices import StudentStatus
 from academics.models import Student, StudyGroup
 from academics.querysets import can_edit
+from portal.chunks import chunked
 
 from .. import figures, rules
 from ..choices import ChangeSource
-from ..ledger import AdmissionFacts, Ledger, chunked, lock_sessions
+from ..ledger import AdmissionFacts, Ledger, lock_sessions
 from ..models import Admission, AdmissionChange, AdmissionList
 from .bulk import db_value, insert_rows
-from .errors import InvalidGrades, StaleSheet, WriteCounts
+from .errors import InvalidGrades, Saved, StaleSheet, WriteCounts
 from .merge import merge
 
 
@@ -226,9 +227,7 @@ def set_admissions(
     reason, note); a not-admitted student needs the reason's kind. `originals` maps student id
     -> the (admitted, reason, note) the page showed: with it a save after someone else's is
     merged (Conflicts where both changed a row); without it, a save against an older `version`
-    (given) is refused as StaleSheet. Returns grades.Saved (rows changed, rows kept)."""
-    from .grades import Saved
-
+    (given) is refused as StaleSheet. Returns Saved (rows changed, rows kept)."""
     if user is not None and not can_edit(
         user, group.program.faculty_id, "sessions_app.change_admission"
     ):

@@ -6,7 +6,7 @@ import io
 
 from django.db import connection
 
-from ..ledger import chunked
+from portal.chunks import chunked
 
 IMPORT_BATCH = 2000
 COPY_ABOVE = 1000  # rows

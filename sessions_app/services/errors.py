@@ -1,4 +1,5 @@
-"""What the writers raise when they refuse a write: always as a whole, nothing of it written."""
+"""What the writers raise when they refuse a write (always as a whole, nothing of it written), and
+what they return when they write (WriteCounts, Saved)."""
 
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -62,3 +63,12 @@ class WriteCounts:
     @property
     def changed(self):
         return self.created + self.updated
+
+
+@dataclass
+class Saved:
+    """What a page's save did (a grade sheet's, an admission list's): rows changed, and rows
+    someone else had changed meanwhile (kept as they saved them)."""
+
+    changed: int
+    others: int = 0

@@ -5,7 +5,6 @@ write (_write: the grades, their audit rows, the sheets' versions, the students'
 outcomes and the session figures' version)."""
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
@@ -16,14 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academics.querysets import can_edit_grades
+from portal.chunks import chunked
 
 from .. import figures, outcomes, rules
 from ..choices import ChangeSource
-from ..ledger import Ledger, chunked, facts_of, lock_sessions
+from ..ledger import Ledger, facts_of, lock_sessions
 from ..models import Assessment, Grade, GradeChange, GradeSheet
 from .admissions import ensure_admissions
 from .bulk import db_value, insert_rows
-from .errors import InvalidGrades, SheetError, SheetLocked, StaleSheet, WriteCounts
+from .errors import InvalidGrades, Saved, SheetError, SheetLocked, StaleSheet, WriteCounts
 from .merge import merge
 
 DEFAULT_POINTS_SCALE = [(87, "5"), (74, "4"), (61, "3"), (0, "2")]
@@ -58,15 +58,6 @@ class GradeEntry(NamedTuple):
 class Change(NamedTuple):
     entry: GradeEntry
     stored: object  # ledger.GradeFacts, None for a new grade
-
-
-@dataclass
-class Saved:
-    """What a sheet's save did: grades changed, and cells someone else had changed meanwhile
-    (kept as they saved them)."""
-
-    changed: int
-    others: int = 0
 
 
 def _unchanged(entry, stored):

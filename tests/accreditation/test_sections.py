@@ -9,7 +9,7 @@ from academics.choices import Level, StudyForm
 from accreditation import sections
 from accreditation.choices import AccreditationKind, LicenceStatus
 from accreditation.models import Accreditation, Agency, LicenceApplication, Seminar
-from reports import resolution as resolution_service
+from reports.resolutions import services as resolution_service
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from jobs import tasks
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from sessions_app import importer
+from sessions_app.importer.page import STAGING
 from sessions_app.models import Admission, Grade, GradeChange
-from sessions_app.views import imports
 from tests import factories
 from tests.jobs.conftest import client_for, work_off
 from tests.sessions_app.test_importer import good_rows, workbook
@@ -36,7 +36,7 @@ def upload(data):
 
 
 def pending_files():
-    directory = imports.upload_dir()
+    directory = STAGING.directory()
     return sorted(directory.glob("*.xlsx")) if directory.exists() else []
 
 

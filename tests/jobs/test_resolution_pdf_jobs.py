@@ -7,7 +7,7 @@ from django.urls import reverse
 from academics import roles
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
-from reports import documents
+from reports.resolutions import documents
 from tests import factories
 from tests.jobs.conftest import client_for, work_off
 from tests.reports.test_resolution import build_world, new_resolution

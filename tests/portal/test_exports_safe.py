@@ -14,7 +14,7 @@ from django.urls import reverse
 from academics.models import TeachingLoad
 from academics.resources import StudentResource, TeachingLoadResource
 from accreditation.models import Agency, Seminar
-from reports.exports import safe_cell
+from portal.safe_cells import safe_cell
 from sessions_app import services
 from sessions_app.choices import Attempt
 from tests import factories

@@ -6,6 +6,7 @@ import pytest
 
 from academics import roles
 from academics.choices import Funding, StudyForm
+from portal.numbers import percent
 from reports.achievement import (
     By,
     Stage,
@@ -14,7 +15,6 @@ from reports.achievement import (
     achievement_tables,
     best,
     owing_students,
-    percent,
     total,
 )
 from sessions_app import services

@@ -15,9 +15,9 @@ from django.utils.timezone import localtime
 
 from academics import roles
 from academics.choices import Funding, StudyForm
-from reports import dashboard
 from reports.achievement import By, Stage, achievement, owing_students, university
-from reports.models import SessionFigures
+from reports.dashboard import board as dashboard
+from reports.dashboard.models import SessionFigures
 from sessions_app import services
 from sessions_app.choices import Attempt
 from tests import factories

@@ -16,10 +16,16 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from academics.choices import Funding, StudyForm
-from reports import documents
-from reports import resolution as service
-from reports.achievement import Row, percent
-from reports.models import Resolution, ResolutionFrozen, ResolutionItem, ResolutionStatus
+from portal.numbers import percent
+from reports.achievement import Row
+from reports.resolutions import documents
+from reports.resolutions import services as service
+from reports.resolutions.models import (
+    Resolution,
+    ResolutionFrozen,
+    ResolutionItem,
+    ResolutionStatus,
+)
 from sessions_app import services
 from sessions_app.choices import Attempt
 from tests import factories

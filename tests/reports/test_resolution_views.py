@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from academics import roles
-from reports import documents
-from reports import resolution as service
-from reports.models import Resolution, ResolutionStatus
+from reports.resolutions import documents
+from reports.resolutions import services as service
+from reports.resolutions.models import Resolution, ResolutionStatus
 from tests import factories
 from tests.reports.test_resolution import build_world, new_resolution
 
@@ -265,7 +265,7 @@ def test_the_docx_download(world, vice_rector, resolution):
 
 
 def service_docx_type():
-    from reports.resolution_views import DOCX_TYPE
+    from reports.resolutions.views import DOCX_TYPE
 
     return DOCX_TYPE
 

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from academics import roles
+from sessions_app.importer.page import STAGING
 from sessions_app.models import Grade, GradeChange
-from sessions_app.views import imports
 from tests import factories
 from tests.sessions_app.test_importer import good_rows, row, workbook
 
@@ -42,7 +42,7 @@ def upload(data, name="results.xlsx"):
 
 
 def pending_files():
-    directory = imports.upload_dir()
+    directory = STAGING.directory()
     return sorted(directory.glob("*.xlsx")) if directory.exists() else []
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from jobs.services import JobFailed, file_path
 
 from . import documents
-from . import resolution as service
+from . import services as service
 from .models import Resolution
 
 

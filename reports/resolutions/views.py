@@ -16,9 +16,9 @@ from jobs import services as jobs
 from jobs.choices import JobKind
 
 from . import documents
-from . import resolution as service
+from . import services as service
+from .forms import ItemFormSet, ResolutionForm, item_initial
 from .models import Resolution, ResolutionFrozen
-from .resolution_forms import ItemFormSet, ResolutionForm, item_initial
 
 # The vice-rector and the academic department read; the vice-rector's office edits.
 can_read = permission_required("reports.view_resolution", raise_exception=True)

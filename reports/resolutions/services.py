@@ -30,7 +30,7 @@ from academics.choices import StudyForm
 from accreditation import sections as accreditation_sections
 from surveys import results as survey_results
 
-from .achievement import By, Row, Stage, achievement_tables
+from ..achievement import By, Row, Stage, achievement_tables
 from .models import Resolution, ResolutionFrozen, ResolutionItem, ResolutionStatus, Verdict
 
 FIGURES_VERSION = 1

@@ -2,8 +2,8 @@
 from the same session a year earlier, the trend across sessions, and the year's load and staff.
 
 Every figure comes from the reports' own definitions: the session figures from
-reports.achievement (through reports.snapshots, which keeps each session's rows per faculty, form
-and stage), the load from reports.load, the staff from reports.staff. Here they are only picked by
+reports.achievement (through .snapshots, which keeps each session's rows per faculty, form and
+stage), the load from reports.load, the staff from reports.staff. Here they are only picked by
 the filters (academic year, term, study form, faculty) and summed, which every count allows.
 
 The number of queries is fixed: it grows neither with the faculties nor with the sessions of the
@@ -25,10 +25,10 @@ from academics.querysets import year_named
 from accreditation.expiry import due
 from surveys.results import dashboard_shares
 
-from .achievement import Stage, total
-from .load import teaching_load
+from ..achievement import Stage, report_sessions, total
+from ..load import teaching_load
+from ..staff import staff_by_faculty
 from .snapshots import session_figures
-from .staff import staff_by_faculty
 
 ZERO = Decimal("0.00")
 
@@ -194,8 +194,8 @@ class Rates:
 
 
 def pick(tables, stage, form="", faculty_id=None):
-    """The sum of a session's rows (reports.snapshots) at `stage`, of `form` (both when empty) and
-    of one faculty (all when None)."""
+    """The sum of a session's rows (snapshots.session_figures) at `stage`, of `form` (both when
+    empty) and of one faculty (all when None)."""
     rows = [
         row
         for (row_stage, row_form), found in tables.items()
@@ -268,8 +268,6 @@ class Dashboard:
 
 def sessions_with_figures():
     """Every exam session that has a contingent, oldest first, with its figures version."""
-    from .views import report_sessions
-
     return list(
         report_sessions().filter(has_data=True).order_by("academic_year__start_year", "term")
     )

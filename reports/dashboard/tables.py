@@ -9,7 +9,7 @@ import tablib
 from django.utils.translation import gettext_lazy as _
 from django_tables2.export import TableExport
 
-from .exports import safe_cell
+from portal.safe_cells import safe_cell
 
 PER_PAGE = 25
 
@@ -106,7 +106,7 @@ class LoadTable(PortalTable):
 
 
 class SafeExport(TableExport):
-    """django-tables2's export with every text cell shown, never run (reports.exports.safe_cell);
+    """django-tables2's export with every text cell shown, never run (portal.safe_cells);
     numbers stay numbers."""
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .achievement import COUNTS, By, Row, achievement_tables
+from ..achievement import COUNTS, By, Row, achievement_tables
 from .models import SessionFigures
 
 

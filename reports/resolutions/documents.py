@@ -1,11 +1,15 @@
 """The council's resolution as files: DOCX (python-docx), what the council's secretary edits and
-signs, and PDF (WeasyPrint), from the same `reports.resolution.Document` as the page."""
+signs, and PDF (WeasyPrint), from the same `services.Document` as the page."""
 
 import logging
 from io import BytesIO
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from docx import Document as Docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
 
 # A4 and the margins of the university's documents (also in static/css/resolution.css @page).
 PAGE_MM = (210, 297)
@@ -23,9 +27,6 @@ class DocumentLibrariesMissing(RuntimeError):
 
 
 def _set_font(style, name, size_pt):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
     style.font.name = name
     style.font.size = Pt(size_pt)
     # Word picks the font per script: name it for Cyrillic (hAnsi/cs) and East Asian text too.
@@ -36,10 +37,6 @@ def _set_font(style, name, size_pt):
 
 def render_docx(document):
     """The resolution as a .docx, A4, in the document's language."""
-    from docx import Document as Docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
-
     docx = Docx()
     section = docx.sections[0]
     section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
@@ -95,6 +92,8 @@ def render_docx(document):
 
 
 def _weasyprint():
+    # Imported only when a PDF is made: without its native libraries the portal still runs, and
+    # the page offers the DOCX (DocumentLibrariesMissing).
     try:
         import weasyprint
     except (ImportError, OSError) as error:

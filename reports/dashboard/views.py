@@ -1,6 +1,6 @@
 """The vice-rector's dashboard and its drill-down: a faculty's programs and groups, then a group's
-students who owe subjects. The figures come from reports.dashboard and reports.achievement; a
-dean's office user sees their own faculty only, and another faculty's page answers 404.
+students who owe subjects. The figures come from the board (board.build) and reports.achievement;
+a dean's office user sees their own faculty only, and another faculty's page answers 404.
 """
 
 import hashlib
@@ -16,15 +16,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from academics.choices import Level, StudyForm
+from academics.choices import Level, StudyForm, Term
 from academics.models import Faculty, Program, StudyGroup
 from academics.querysets import user_faculty_id
 from portal.routers import reads_reports
 from sessions_app.choices import GradeValue, NotAdmittedReason
 
-from . import dashboard, tables
-from .achievement import By, Stage, achievement, owing_students
-from .views import can_view, stage_asked
+from ..achievement import By, Stage, achievement, owing_students
+from ..views import can_view, stage_asked
+from . import tables
+from .board import build, parse_filters, session_for, session_label, sessions_with_figures
 
 
 def _configure(request, table, prefix):
@@ -73,7 +74,7 @@ def dashboard_page(request):
 
 def _dashboard_body(request, scope):
     """The dashboard's content as HTML, or the response of an Excel export it was asked for."""
-    board = dashboard.build(request.GET, scope)
+    board = build(request.GET, scope)
     filters = board.filters
     faculty_rows = [
         {
@@ -113,12 +114,12 @@ def _dashboard_body(request, scope):
         {
             "board": board,
             "filters": filters,
-            "session_label": dashboard.session_label(board.session) if board.session else "",
-            "previous_label": dashboard.session_label(board.previous) if board.previous else "",
+            "session_label": session_label(board.session) if board.session else "",
+            "previous_label": session_label(board.previous) if board.previous else "",
             "faculty_table": faculty_table,
             "load_table": load_table,
             "chart_specs": [chart.spec() for chart in board.charts if not chart.empty],
-            "terms": dashboard.Term.choices,
+            "terms": Term.choices,
             "forms": StudyForm.choices,
         },
         request=request,
@@ -127,15 +128,11 @@ def _dashboard_body(request, scope):
 
 def _drill_session(request):
     """(filters, the session, the stage) of a drill-down page's query."""
-    sessions = dashboard.sessions_with_figures()
+    sessions = sessions_with_figures()
     years = sorted({s.academic_year for s in sessions}, key=lambda y: -y.start_year)
     faculties = list(Faculty.objects.all())
-    filters = dashboard.parse_filters(
-        request.GET, years, faculties, None, sessions[-1] if sessions else None
-    )
-    session = filters.year and dashboard.session_for(
-        sessions, filters.year.start_year, filters.term
-    )
+    filters = parse_filters(request.GET, years, faculties, None, sessions[-1] if sessions else None)
+    session = filters.year and session_for(sessions, filters.year.start_year, filters.term)
     if session is None:
         raise Http404("no exam session with figures")
     return filters, session, stage_asked(request)
@@ -200,7 +197,7 @@ def dashboard_faculty(request, faculty_id):
         {
             "faculty": faculty,
             "session": session,
-            "session_label": dashboard.session_label(session),
+            "session_label": session_label(session),
             "filters": filters,
             "stage": stage,
             "stage_tabs": [
@@ -254,7 +251,7 @@ def dashboard_group(request, group_id):
             "group": group,
             "faculty": faculty,
             "session": session,
-            "session_label": dashboard.session_label(session),
+            "session_label": session_label(session),
             "stage": stage,
             "stage_tabs": [
                 (value, label, filters.query(faculty="", stage=value))

@@ -1,0 +1,62 @@
+"""What the results import page (sessions_app.views.imports) and its background job
+(sessions_app.jobs) share: where an uploaded file waits for its confirmation, and the context of
+the page's three templates (upload, preview, result), for a file checked in the request or by a
+job."""
+
+from django.utils.translation import gettext as _
+
+from portal import uploads
+from portal.staging import Staging
+
+from ..tables import ImportColumnTable, ImportCountTable, ImportErrorTable
+from .columns import COLUMNS, OPTIONAL_COLUMNS
+from .workbook import MAX_ROWS
+
+# The uploaded workbooks, under MEDIA_ROOT/imports/<token>.xlsx until confirmed.
+STAGING = Staging("imports", ".xlsx", session_key="results_imports")
+ERRORS_SHOWN = 1000
+
+
+def page_context(result=None, **extra):
+    """The import page's context: the limits and the columns, and a result's counts and first
+    errors (an ImportResult, or what a job kept of one: sessions_app.jobs.StoredResult)."""
+    columns = [(column, column in OPTIONAL_COLUMNS, COLUMNS[column][:2]) for column in COLUMNS]
+    context = {
+        "max_mb": uploads.max_bytes() // (1024 * 1024),
+        "max_rows": MAX_ROWS,
+        "columns": columns,
+        "columns_table": ImportColumnTable(
+            [
+                {"column": column, "optional": optional, "aliases": aliases}
+                for column, optional, aliases in columns
+            ]
+        ),
+    }
+    if result is not None:
+        context.update(
+            result=result,
+            counts=[
+                {
+                    "label": model._meta.verbose_name_plural,
+                    "created": counts.created,
+                    "updated": counts.updated,
+                    "unchanged": counts.unchanged,
+                }
+                for model, counts in result.count_rows()
+            ],
+            errors=result.errors[:ERRORS_SHOWN],
+            # A job's stored result keeps only the first errors, and their count.
+            error_count=getattr(result, "error_count", len(result.errors)),
+            error_rows=getattr(result, "error_rows", None)
+            or len({error.row for error in result.errors if error.row}),
+        )
+        context["errors_hidden"] = max(context["error_count"] - ERRORS_SHOWN, 0)
+        # Shown by the template, which pages them by the request (?errors-page=2): a job's
+        # page builds this context without it.
+        context["counts_table"] = ImportCountTable(
+            context["counts"],
+            caption=_("What the import would do") if result.dry_run else _("What the import did"),
+        )
+        context["errors_table"] = ImportErrorTable(context["errors"])
+    context.update(extra)
+    return context
