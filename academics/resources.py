@@ -157,7 +157,7 @@ class ImportFileError(Exception):
         super().__init__(" ".join(self.messages))
 
 
-class SheetError(Error):
+class ImportRowError(Error):
     """An import error; a problem of the file itself is the user's to fix: no traceback."""
 
     @cached_property
@@ -221,7 +221,7 @@ class AcademicResource(resources.ModelResource):
 
     @classmethod
     def get_error_result_class(cls):
-        return SheetError
+        return ImportRowError
 
     @classmethod
     def get_column_aliases(cls):

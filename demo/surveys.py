@@ -11,7 +11,7 @@ import random
 
 from academics.models import AcademicYear
 from surveys.choices import About, QuestionKind
-from surveys.importer import ImportResult, import_survey, parse
+from surveys.importer import SurveyImport, import_survey, parse
 from surveys.models import Response, Survey
 
 from .university import START_YEAR
@@ -69,7 +69,7 @@ def seed_survey_demo():
         )
         survey = response.survey if response is not None else None
     if survey is not None:
-        return ImportResult(survey, False, 0, len(rows), survey.questions.count())
+        return SurveyImport(survey, False, 0, len(rows), survey.questions.count())
     return import_survey(
         data,
         FILENAME,

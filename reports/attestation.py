@@ -24,7 +24,7 @@ from sessions_app.models import AttestationEntry
 from .achievement import CountsByName
 
 
-class By:
+class AttestationScope:
     KIND = "kind"
     FORM = "form"
     FACULTY = "faculty"
@@ -46,14 +46,14 @@ COUNTS = (
 _PROGRAM = "attestation__program"
 # The columns each scope groups by besides the kind: (key, label, ordering).
 _SCOPES = {
-    By.KIND: (None, None, ()),
-    By.FORM: (f"{_PROGRAM}__form", f"{_PROGRAM}__form", (f"{_PROGRAM}__form",)),
-    By.FACULTY: (
+    AttestationScope.KIND: (None, None, ()),
+    AttestationScope.FORM: (f"{_PROGRAM}__form", f"{_PROGRAM}__form", (f"{_PROGRAM}__form",)),
+    AttestationScope.FACULTY: (
         f"{_PROGRAM}__faculty",
         f"{_PROGRAM}__faculty__name",
         (f"-{_PROGRAM}__faculty__kind", f"{_PROGRAM}__faculty__name"),
     ),
-    By.PROGRAM: (
+    AttestationScope.PROGRAM: (
         _PROGRAM,
         f"{_PROGRAM}__code",
         (f"{_PROGRAM}__code", f"{_PROGRAM}__name", f"{_PROGRAM}__level", f"{_PROGRAM}__form"),
@@ -114,7 +114,7 @@ class AttestationRow(CountsByName):
         }
 
 
-def attestation(academic_year, by=By.FORM, form=None, faculty=None, user=None):
+def attestation(academic_year, by=AttestationScope.FORM, form=None, faculty=None, user=None):
     """The rows of section 10 for `academic_year`: one per kind and scope of kind `by`, the kinds
     in their order (the exam, then the thesis).
 
@@ -122,7 +122,7 @@ def attestation(academic_year, by=By.FORM, form=None, faculty=None, user=None):
     counted, and so does `user`: only the lists of the faculties they may see. One query.
     """
     if by not in _SCOPES:
-        raise ValueError(f"by must be one of {By.VALUES}")
+        raise ValueError(f"by must be one of {AttestationScope.VALUES}")
     key, label, ordering = _SCOPES[by]
     entries = scoped(AttestationEntry, user).filter(attestation__academic_year=academic_year)
     if form:
@@ -140,9 +140,9 @@ def attestation(academic_year, by=By.FORM, form=None, faculty=None, user=None):
     rows = []
     for r in result:
         scope = r[label] if label else ""
-        if by == By.FORM:
+        if by == AttestationScope.FORM:
             scope = StudyForm(scope).label
-        elif by == By.PROGRAM:
+        elif by == AttestationScope.PROGRAM:
             scope = f"{r[label]} {r[f'{_PROGRAM}__name']}".strip()
         counts = {name: r[name] for name in COUNTS}
         rows.append(AttestationRow(r["attestation__kind"], scope, r[key] if key else None, counts))

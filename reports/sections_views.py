@@ -14,7 +14,7 @@ from academics.models import AcademicYear, Faculty
 from academics.querysets import chosen_year, user_faculty_id
 from portal.routers import reads_reports
 
-from .attestation import By, attestation
+from .attestation import AttestationScope, attestation
 from .load import teaching_load
 from .staff import staff_by_department, staff_by_faculty
 from .structure import groups_by_level_form, programs_by_level_form
@@ -28,8 +28,8 @@ def _figures(year, user):
         "staff": staff_by_faculty(user=user),
         "staff_departments": staff_by_department(user=user),
         "load": teaching_load(year, user=user),
-        "attestation_rows": attestation(year, By.FORM, user=user),
-        "attestation_faculties": attestation(year, By.FACULTY, user=user),
+        "attestation_rows": attestation(year, AttestationScope.FORM, user=user),
+        "attestation_faculties": attestation(year, AttestationScope.FACULTY, user=user),
     }
 
 

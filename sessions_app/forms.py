@@ -68,7 +68,7 @@ def hint(kind):
     return HINTS["graded" if points_allowed(kind) else "credit"]
 
 
-def normalize(raw):
+def typed_token(raw):
     return (raw or "").strip().lower().translate(_DASHES)
 
 
@@ -78,7 +78,7 @@ def parse_grade(raw, kind):
     A number from 2 to 5 is the grade itself; 0, 1 and 6–100 are points, which the grade
     service converts by the scale.
     """
-    text = normalize(raw)
+    text = typed_token(raw)
     if not text:
         return ""
     value = TOKENS[kind].get(text)
@@ -110,7 +110,7 @@ def change_labels(change):
     }
 
 
-def cell_text(value, points=None):
+def grade_cell_text(value, points=None):
     """What a saved grade looks like in its cell, so that saving it again changes nothing."""
     if points is not None:
         return str(points)

@@ -89,7 +89,7 @@ def _key(text):
     return " ".join(str(text).split()).casefold().replace("ё", "е")
 
 
-class ImportRefused(uploads.Refused):
+class SurveyRefused(uploads.Refused):
     """The file cannot be imported; `messages` say why, each with the file, row and column."""
 
 
@@ -127,7 +127,7 @@ def _read_xlsx(data, filename):
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise ImportRefused(
+        raise SurveyRefused(
             problem(
                 filename,
                 _("this is not a readable XLSX workbook (%(error)s).")
@@ -140,7 +140,7 @@ def _read_xlsx(data, filename):
         for row in sheet.iter_rows(values_only=True):
             rows.append([_cell(value) for value in row])
             if len(rows) > MAX_ROWS + 1:
-                raise ImportRefused(
+                raise SurveyRefused(
                     problem(filename, _("more than %(max)s rows.") % {"max": MAX_ROWS})
                 )
         return rows
@@ -165,11 +165,11 @@ def _read_csv(data, filename):
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             rows.append([cell.strip() for cell in row])
             if len(rows) > MAX_ROWS + 1:
-                raise ImportRefused(
+                raise SurveyRefused(
                     problem(filename, _("more than %(max)s rows.") % {"max": MAX_ROWS})
                 )
     except csv.Error as error:
-        raise ImportRefused(
+        raise SurveyRefused(
             problem(filename, _("the CSV cannot be read: %(error)s") % {"error": error})
         ) from error
     return rows
@@ -181,7 +181,7 @@ def read_rows(data, filename):
     try:
         kind = uploads.check_upload(data, filename, kinds=(uploads.XLSX, uploads.CSV))
     except uploads.UploadRefused as refusal:
-        raise ImportRefused(refusal.messages) from None
+        raise SurveyRefused(refusal.messages) from None
     if kind == uploads.XLSX:
         return _read_xlsx(data, filename)
     return _read_csv(data, filename)
@@ -340,13 +340,13 @@ def parse(data, filename, anonymous=True):
     while rows and not any(str(cell).strip() for cell in rows[-1]):
         rows.pop()
     if not rows:
-        raise ImportRefused(problem(filename, _("the file is empty.")))
+        raise SurveyRefused(problem(filename, _("the file is empty.")))
     header = [str(cell).strip() for cell in rows[0]]
     while header and not header[-1]:
         header.pop()
     errors = []
     if not header or _key(header[0]) not in TIMESTAMP_HEADERS:
-        raise ImportRefused(
+        raise SurveyRefused(
             problem(
                 filename,
                 _(
@@ -433,7 +433,7 @@ def parse(data, filename, anonymous=True):
     if not parsed_rows and not errors:
         errors.append(problem(filename, _("the file holds no answers below its header row.")))
     if errors:
-        raise ImportRefused(errors)
+        raise SurveyRefused(errors)
     for column in columns:
         column.kind, column.options = infer([value for _row, value in column.values])
     return ParsedFile(filename, columns, parsed_rows, ignored)
@@ -443,7 +443,7 @@ def parse(data, filename, anonymous=True):
 
 
 @dataclass
-class ImportResult:
+class SurveyImport:
     survey: Survey
     created: bool  # the survey is new
     added: int  # responses added
@@ -456,7 +456,7 @@ def _existing_questions(survey, parsed):
     texts = [question.text for question in questions]
     headers = [column.header for column in parsed.columns]
     if [_key(text) for text in texts] != [_key(text) for text in headers]:
-        raise ImportRefused(
+        raise SurveyRefused(
             problem(
                 parsed.filename,
                 _(
@@ -472,7 +472,7 @@ def _existing_questions(survey, parsed):
 
 def _check_kind(parsed, column, kind):
     if kind not in QuestionKind.values:
-        raise ImportRefused(
+        raise SurveyRefused(
             problem(
                 parsed.filename,
                 _("unknown kind of question “%(kind)s”.") % {"kind": kind},
@@ -484,7 +484,7 @@ def _check_kind(parsed, column, kind):
     if kind == QuestionKind.YES_NO:
         for number, value in column.values:
             if not is_yes_no([value]):
-                raise ImportRefused(
+                raise SurveyRefused(
                     problem(
                         parsed.filename,
                         _("“%(value)s” is not a yes / no answer.") % {"value": value},
@@ -514,12 +514,12 @@ def import_survey(
 ):
     """Import the export `data` into the survey titled `title` (created when new). `kinds` maps a
     column's 0-based position in the file to the kind chosen for it; otherwise the inferred one.
-    All or nothing: ImportRefused leaves the database as it was."""
+    All or nothing: SurveyRefused leaves the database as it was."""
     title = (title or "").strip()
     if not title:
-        raise ImportRefused(_("The survey needs a title."))
+        raise SurveyRefused(_("The survey needs a title."))
     if about not in About.values:
-        raise ImportRefused(_("Unknown subject of the survey “%(about)s”.") % {"about": about})
+        raise SurveyRefused(_("Unknown subject of the survey “%(about)s”.") % {"about": about})
     existing = Survey.objects.filter(title=title).first()
     parsed = parse(data, filename, anonymous=existing.anonymous if existing else anonymous)
     kinds = kinds or {}
@@ -532,7 +532,7 @@ def import_survey(
         return _write(parsed, existing, title, about, academic_year, term, anonymous)
     except IntegrityError as error:
         # Another import of the same survey or rows committed meanwhile; this one wrote nothing.
-        raise ImportRefused(
+        raise SurveyRefused(
             problem(
                 parsed.filename,
                 _("the same survey was being imported at the same time; import the file again."),
@@ -600,7 +600,7 @@ def _write(parsed, existing, title, about, academic_year, term, anonymous):
                     continue
                 answers.extend(_answers(response, question, value, options[position]))
         Answer.objects.bulk_create(answers, batch_size=2000)
-    return ImportResult(
+    return SurveyImport(
         survey, created, len(new_rows), len(parsed.rows) - len(new_rows), len(questions)
     )
 

@@ -235,7 +235,7 @@ def import_flow(request, templates, done_url):
                 term=pending["term"],
                 kinds=kinds,
             )
-        except importer.ImportRefused as refusal:
+        except importer.SurveyRefused as refusal:
             context.update(parsed=None, token=token, pending=pending, refused=refusal.messages)
             return render(request, templates["preview"], context, status=400)
         STAGING.discard(request, token)
@@ -256,7 +256,7 @@ def import_flow(request, templates, done_url):
         token = STAGING.save(upload)
         try:
             parsed = importer.parse(STAGING.path(token).read_bytes(), upload.name)
-        except importer.ImportRefused as refusal:
+        except importer.SurveyRefused as refusal:
             STAGING.delete(token)
             context.update(form=form, refused=refusal.messages)
             return render(request, templates["upload"], context, status=400)

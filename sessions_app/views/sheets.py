@@ -22,8 +22,8 @@ from .. import services
 from ..choices import AssessmentKind, Attempt, GradeValue, SheetStatus
 from ..forms import (
     MAX_LENGTH,
-    cell_text,
     change_labels,
+    grade_cell_text,
     grammar,
     label,
     parse_grade,
@@ -148,7 +148,7 @@ def _sheet_rows(roster, kind, state):
     rows = []
     for number, entry in enumerate(roster, 1):
         pk = entry.student.pk
-        stored = cell_text(entry.value, entry.points)
+        stored = grade_cell_text(entry.value, entry.points)
         if pk in state.typed:
             text = state.typed[pk]
             value, points = _typed(text, kind)

@@ -11,7 +11,7 @@ from academics import roles
 from academics.models import AcademicYear
 from demo.attestation import seed_attestation_demo
 from demo.university import START_YEAR, seed_demo
-from reports.attestation import By, attestation
+from reports.attestation import AttestationScope, attestation
 from reports.load import teaching_load
 from reports.sections_views import sections
 from reports.staff import staff_by_faculty
@@ -97,7 +97,7 @@ def test_section_4_load():
 def test_section_10_attestation(seeded):
     assert seeded == {AttestationKind.SPECIAL_EXAM: 721, AttestationKind.THESIS: 625}
     with translation.override("en"):
-        rows = [row.as_dict() for row in attestation(_year(), By.FORM)]
+        rows = [row.as_dict() for row in attestation(_year(), AttestationScope.FORM)]
     assert rows == [
         {
             "kind": AttestationKind.SPECIAL_EXAM,

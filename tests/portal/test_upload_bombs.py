@@ -24,8 +24,7 @@ from academics.models import Student
 from portal import uploads
 from sessions_app import importer
 from sessions_app.models import Grade
-from surveys.importer import ImportRefused as SurveyRefused
-from surveys.importer import import_survey
+from surveys.importer import SurveyRefused, import_survey
 from surveys.models import Survey
 from tests.portal.test_uploads import (
     billion_laughs,

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from academics import roles
 from academics.choices import FacultyKind, Level, StudyForm
-from reports.attestation import AttestationRow, By, attestation
+from reports.attestation import AttestationRow, AttestationScope, attestation
 from sessions_app.choices import AttestationKind
 from sessions_app.models import AttestationEntry, StateAttestation
 from tests import factories
@@ -163,7 +163,7 @@ def _figures(rows):
 
 def test_per_kind(world, django_assert_num_queries):
     with django_assert_num_queries(1):
-        rows = attestation(world["year"], By.KIND)
+        rows = attestation(world["year"], AttestationScope.KIND)
     assert _figures(rows) == [
         # list 9, ordered 7, sat 6; passed 4 (5, 4, 3 and the college's 4); good 3
         (EXAM, "", 9, 7, 6, 1, 2, 1, 1, 1, Decimal("44.44"), Decimal("33.33")),
@@ -173,7 +173,7 @@ def test_per_kind(world, django_assert_num_queries):
 
 def test_per_form(world, django_assert_num_queries):
     with django_assert_num_queries(1):
-        rows = attestation(world["year"], By.FORM)
+        rows = attestation(world["year"], AttestationScope.FORM)
     # The exam first, then the thesis; the scope is the form's name.
     assert [(row.kind, row.key) for row in rows] == [
         (EXAM, DAY),
@@ -194,19 +194,19 @@ def test_per_form(world, django_assert_num_queries):
 
 def test_per_faculty_and_program_and_narrowed(world, django_assert_num_queries):
     with django_assert_num_queries(1):
-        rows = attestation(world["year"], By.FACULTY)
+        rows = attestation(world["year"], AttestationScope.FACULTY)
     assert [(row.kind, row.scope, row.listed) for row in rows] == [
         (EXAM, "A", 7),
         (EXAM, "C", 2),
         (THESIS, "A", 3),
     ]
-    programs = attestation(world["year"], By.PROGRAM)
+    programs = attestation(world["year"], AttestationScope.PROGRAM)
     bachelor = [row for row in programs if row.key == world["bachelor"].pk]
     assert [(row.kind, row.listed) for row in bachelor] == [(EXAM, 7), (THESIS, 3)]
     assert bachelor[0].scope.startswith("710400 Program")
-    only_day = attestation(world["year"], By.KIND, form=DAY)
+    only_day = attestation(world["year"], AttestationScope.KIND, form=DAY)
     assert [(row.kind, row.listed) for row in only_day] == [(EXAM, 7), (THESIS, 3)]
-    only_college = attestation(world["year"], By.KIND, faculty=world["college"])
+    only_college = attestation(world["year"], AttestationScope.KIND, faculty=world["college"])
     assert [(row.kind, row.listed) for row in only_college] == [(EXAM, 2)]
     assert attestation(factories.academic_year(2030)) == []
     with pytest.raises(ValueError):
@@ -220,7 +220,7 @@ def test_the_number_of_queries_does_not_grow(world, django_assert_num_queries):
     for grade in "5443" * 5:
         _entry(exam, grade)
     with django_assert_num_queries(1):
-        rows = attestation(world["year"], By.FACULTY)
+        rows = attestation(world["year"], AttestationScope.FACULTY)
     assert rows[0].listed == 27
 
 

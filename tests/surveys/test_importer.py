@@ -6,7 +6,7 @@ import pytest
 
 from surveys import importer
 from surveys.choices import QuestionKind, Source
-from surveys.importer import ImportRefused, import_survey, infer
+from surveys.importer import SurveyRefused, import_survey, infer
 from surveys.models import Answer, Option, Question, Response, Survey
 from tests import factories
 
@@ -124,7 +124,7 @@ def test_a_chosen_kind_overrides_the_inferred_one():
 
 
 def test_yes_no_cannot_be_chosen_for_other_answers():
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(SurveyRefused) as refused:
         import_survey(csv_bytes(), "answers.csv", TITLE, kinds={1: QuestionKind.YES_NO})
     assert "row 2, column B" in refused.value.messages[0]
     assert not Survey.objects.exists()
@@ -184,7 +184,7 @@ def broken_header():
 def test_a_broken_file_writes_nothing_and_says_where(data, name, expected):
     if data is None:
         data = broken_header()
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(SurveyRefused) as refused:
         import_survey(data, name, TITLE)
     message = " ".join(refused.value.messages)
     for part in expected:
@@ -197,7 +197,7 @@ def test_one_bad_row_writes_nothing_even_into_an_existing_survey():
     import_survey(csv_bytes(), "answers.csv", TITLE)
     longer = [*ROWS, ("Жакшы", "Жок", "", "")]
     data = csv_bytes(longer).replace(b"12.06.2024 10:38:14", b"kecheee")
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(SurveyRefused) as refused:
         import_survey(data, "answers.csv", TITLE)
     assert "row 16, column A “Отметка времени”" in refused.value.messages[0]
     assert "kecheee" in refused.value.messages[0]
@@ -207,7 +207,7 @@ def test_one_bad_row_writes_nothing_even_into_an_existing_survey():
 def test_another_questionnaire_cannot_go_into_an_existing_survey():
     import_survey(csv_bytes(), "answers.csv", TITLE)
     other = csv_bytes(header=("Отметка времени", "Башка суроо", FAIR_Q, TROUBLE_Q, IDEAS_Q))
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(SurveyRefused) as refused:
         import_survey(other, "other.csv", TITLE)
     assert "other questions" in refused.value.messages[0]
     assert Response.objects.count() == 14

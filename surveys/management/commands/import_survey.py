@@ -44,7 +44,7 @@ class Command(BaseCommand):
             result = importer.import_survey(
                 data, path.name, title, about=about, academic_year=academic_year, term=term
             )
-        except importer.ImportRefused as refusal:
+        except importer.SurveyRefused as refusal:
             raise CommandError(
                 "\n".join([_("Nothing was imported:"), *refusal.messages])
             ) from refusal
