@@ -341,10 +341,23 @@ def parse(data, filename, anonymous=True):
         rows.pop()
     if not rows:
         raise SurveyRefused(problem(filename, _("the file is empty.")))
-    header = [str(cell).strip() for cell in rows[0]]
+    header, columns, ignored, errors = _read_header(rows[0], filename, anonymous)
+    parsed_rows = _read_answers(rows, header, columns, filename, errors)
+    if not parsed_rows and not errors:
+        errors.append(problem(filename, _("the file holds no answers below its header row.")))
+    if errors:
+        raise SurveyRefused(errors)
+    for column in columns:
+        column.kind, column.options = infer([value for _row, value in column.values])
+    return ParsedFile(filename, columns, parsed_rows, ignored)
+
+
+def _read_header(cells, filename, anonymous):
+    """The header row: (its texts, the question columns, the headers left out, problems found).
+    A first column that is not the timestamp refuses the file at once."""
+    header = [str(cell).strip() for cell in cells]
     while header and not header[-1]:
         header.pop()
-    errors = []
     if not header or _key(header[0]) not in TIMESTAMP_HEADERS:
         raise SurveyRefused(
             problem(
@@ -359,9 +372,7 @@ def parse(data, filename, anonymous=True):
                 column=0,
             )
         )
-    seen = {}
-    ignored = []
-    question_indexes = []
+    errors, seen, ignored, question_indexes = [], {}, [], []
     for index, text in enumerate(header[1:], start=1):
         if not text:
             errors.append(problem(filename, _("the column has no question."), row=1, column=index))
@@ -386,6 +397,12 @@ def parse(data, filename, anonymous=True):
     if not question_indexes and not errors:
         errors.append(problem(filename, _("the file has no question columns."), row=1))
     columns = [Column(index, header[index], []) for index in question_indexes]
+    return header, columns, ignored, errors
+
+
+def _read_answers(rows, header, columns, filename, errors):
+    """The answer rows below the header, each with its moment and a hash that tells it apart;
+    problems are added to `errors`. Each column collects its non-empty values."""
     parsed_rows = []
     occurrences = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -430,13 +447,7 @@ def parse(data, filename, anonymous=True):
         occurrences[content] = occurrences.get(content, 0) + 1
         digest = hashlib.sha256(f"{content}#{occurrences[content]}".encode()).hexdigest()
         parsed_rows.append(Row(number, moment, cells, digest))
-    if not parsed_rows and not errors:
-        errors.append(problem(filename, _("the file holds no answers below its header row.")))
-    if errors:
-        raise SurveyRefused(errors)
-    for column in columns:
-        column.kind, column.options = infer([value for _row, value in column.values])
-    return ParsedFile(filename, columns, parsed_rows, ignored)
+    return parsed_rows
 
 
 # Writing
