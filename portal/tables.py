@@ -63,6 +63,21 @@ class NumberColumn(tables.Column):
         return value
 
 
+class PercentColumn(tables.Column):
+    """A rate in per cent (portal.numbers.percent): right-aligned in tabular figures, its decimal
+    mark the language's; a number in Excel."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["attrs"] = _with_class(kwargs.get("attrs"), "num")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return formats.number_format(value, use_l10n=True)
+
+    def value(self, value):
+        return value
+
+
 class DateColumn(tables.Column):
     """A date in the language's short format; a date in Excel."""
 
@@ -236,9 +251,10 @@ def configure(request, *tables):
         table.configure(request)
 
 
-def export_response(request, *tables):
+def export_response(request, *tables, filename=""):
     """When the query string asks for one of `tables` in Excel (?_export=xlsx&_table=<name>), the
-    response that downloads all its rows in the page's order; else None."""
+    response that downloads all its rows in the page's order; else None. `filename` names the
+    page the table is on ("dashboard", "faculty-ЭФ"), before the table's own name."""
     if request.GET.get(EXPORT_PARAM) != "xlsx":
         return None
     name = request.GET.get(TABLE_PARAM)
@@ -247,4 +263,5 @@ def export_response(request, *tables):
         raise Http404("unknown table")
     table.configure(request, paginate=False)
     today = timezone.localdate()
-    return xlsx_response(table.as_xlsx(), f"{table.export_name}-{today:%Y%m%d}.xlsx")
+    name = f"{filename}-{table.export_name}" if filename else table.export_name
+    return xlsx_response(table.as_xlsx(), f"{name}-{today:%Y%m%d}.xlsx")

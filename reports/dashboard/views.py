@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from academics.choices import Level, StudyForm, Term
 from academics.models import Faculty, Program, StudyGroup
 from academics.querysets import user_faculty_id
 from portal.routers import reads_reports
+from portal.tables import export_response
 from sessions_app.choices import GradeValue, NotAdmittedReason
 
 from ..achievement import By, Stage, achievement, owing_students
@@ -30,18 +30,12 @@ from .board import build, parse_filters, session_for, session_label, sessions_wi
 
 def _configure(request, table, prefix):
     table.prefix = prefix
-    RequestConfig(request, paginate={"per_page": tables.PER_PAGE}).configure(table)
-    return table
+    return table.configure(request)
 
 
 def _export(request, candidates, filename):
     """The Excel file of the table named by ?_table=, when ?_export=xlsx asks for one."""
-    if request.GET.get("_export") != "xlsx":
-        return None
-    table = next((t for t in candidates if t.export_name == request.GET.get("_table")), None)
-    if table is None:
-        raise Http404("unknown table")
-    return tables.export_response(table, f"{filename}-{table.export_name}.xlsx")
+    return export_response(request, *candidates, filename=filename)
 
 
 def _signed(value):

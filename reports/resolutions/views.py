@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jobs import services as jobs
 from jobs.choices import JobKind
+from portal.tables import export_response
 
 from . import documents
 from . import services as service
 from .forms import ItemFormSet, ResolutionForm, item_initial
 from .models import Resolution, ResolutionFrozen
+from .tables import ResolutionTable
 
 # The vice-rector and the academic department read; the vice-rector's office edits.
 can_read = permission_required("reports.view_resolution", raise_exception=True)
@@ -44,10 +46,13 @@ def _document(request, pk):
 @can_read
 @require_GET
 def resolution_list(request):
+    table = ResolutionTable(_resolutions())
+    if export := export_response(request, table):
+        return export
     return render(
         request,
         "reports/resolution_list.html",
-        {"resolutions": _resolutions(), "can_edit": service.can_edit(request.user)},
+        {"table": table.configure(request), "can_edit": service.can_edit(request.user)},
     )
 
 

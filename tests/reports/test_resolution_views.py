@@ -1,10 +1,12 @@
 """The resolution's pages: who may read and who may edit, create and edit with the items' formset,
 adopt, the frozen page, the language of the document, and the downloads."""
 
+import datetime
 import shutil
 import subprocess
 from io import BytesIO
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
@@ -291,3 +293,28 @@ def test_without_weasyprints_libraries_the_pdf_answers_503(
     response = vice_rector.get(url("pdf", resolution))
     assert response.status_code == 503
     assert "libpango-1.0-0" in response.content.decode()
+
+
+# --- The list -------------------------------------------------------------------------------------
+
+
+def test_the_list_sorts_links_and_exports_every_resolution(world, vice_rector):
+    older = new_resolution(world["session"])
+    older.council_date = datetime.date(2025, 1, 20)
+    older.protocol_number = "3"
+    older.save()
+    newer = new_resolution(world["session"])
+    newer.council_date = datetime.date(2025, 6, 30)
+    newer.save()
+
+    page = page_text(vice_rector.get(url("list")))
+    assert url("detail", newer) in page and "№ 3" in page
+    assert page.index(url("detail", newer)) < page.index(url("detail", older))
+    ascending = page_text(vice_rector.get(url("list", query="?sort=council_date")))
+    assert ascending.index(url("detail", older)) < ascending.index(url("detail", newer))
+
+    response = vice_rector.get(url("list", query="?_export=xlsx&_table=resolutions"))
+    rows = list(openpyxl.load_workbook(BytesIO(response.content)).active.values)
+    assert rows[0][0] == "Council date"
+    assert [row[0].date() for row in rows[1:]] == [newer.council_date, older.council_date]
+    assert rows[2][3] == "Draft"
