@@ -40,9 +40,9 @@ def local_datetime(value):
 
 
 def _with_class(attrs, name):
-    """Column attrs whose th and td carry the class `name` besides their own."""
+    """Column attrs whose th, td and footer cell carry the class `name` besides their own."""
     attrs = {key: dict(value) for key, value in (attrs or {}).items()}
-    for part in ("th", "td"):
+    for part in ("th", "td", "tf"):
         cell = attrs.setdefault(part, {})
         cell["class"] = f"{name} {cell['class']}" if cell.get("class") else name
     return attrs

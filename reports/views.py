@@ -22,6 +22,7 @@ from sessions_app.models import ExamSession
 from . import exports
 from .achievement import By, Stage, owing_students, report_sessions
 from .structure import faculty_summary, totals
+from .tables import FacultySummaryTable
 
 # Every role holds it (academics.roles); a user with no role sees no figures.
 can_view = permission_required("sessions_app.view_examsession", raise_exception=True)
@@ -38,12 +39,14 @@ def home(request):
         return render(request, "reports/home.html", {"no_role": True})
     year = AcademicYear.objects.first()
     rows = list(faculty_summary(year, user=user))
-    # A dean's office sees its faculty's line only, and the tiles are its totals.
+    # A dean's office sees its faculty's line only (no university line), and the tiles are its
+    # totals.
     scoped = user_faculty_id(user) is not None
+    table = FacultySummaryTable(rows, show_footer=not scoped).configure(request, paginate=False)
     return render(
         request,
         "reports/home.html",
-        {"year": year, "rows": rows, "total": totals(rows), "scoped": scoped},
+        {"year": year, "rows": rows, "total": totals(rows), "scoped": scoped, "table": table},
     )
 
 

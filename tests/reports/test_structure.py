@@ -3,10 +3,13 @@ summary, the programs (section 1) and the study groups (section 2) by level and 
 faculties the user may see."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from academics import roles
-from academics.choices import DepartmentKind, Level, StudentStatus, StudyForm
+from academics.choices import DepartmentKind, Funding, Level, StudentStatus, StudyForm
+from academics.models import Student
 from reports.structure import (
     faculty_summary,
     groups_by_level_form,
@@ -57,6 +60,35 @@ def test_the_faculty_summary_a_user_sees():
     assert list(faculty_summary(year, user=factories.user())) == []  # no role
     rector = factories.user(role=roles.VICE_RECTOR)
     assert [r.name for r in faculty_summary(year, user=rector)] == ["A", "B"]
+
+
+@pytest.mark.django_db
+def test_the_home_page_lists_the_faculties_with_the_university_total_under_them():
+    year = factories.academic_year(2023)
+    a, b = factories.faculty(name="A"), factories.faculty(name="B")
+    for faculty, students in ((a, 1200), (b, 3)):
+        group = factories.group(program=factories.program(faculty=faculty), academic_year=year)
+        Student.objects.bulk_create(
+            Student(
+                group=group,
+                record_book=f"{faculty.name}{n}",
+                full_name=f"Student {n}",
+                funding=Funding.BUDGET,
+            )
+            for n in range(students)
+        )
+    department = Client()
+    department.force_login(factories.user(role=roles.ACADEMIC_DEPARTMENT))
+    department.cookies["portal_language"] = "ru"
+    page = department.get(reverse("reports:home")).content.decode()
+    foot = page[page.index("<tfoot") : page.index("</tfoot>")]
+    assert "По университету" in foot and "1\N{NO-BREAK SPACE}203" in foot
+    assert page.index(">A<") < page.index(">B<") < page.index("<tfoot")
+
+    dean = Client()
+    dean.force_login(factories.user(role=roles.DEAN_OFFICE, faculty=b))
+    page = dean.get(reverse("reports:home")).content.decode()
+    assert "<tfoot" not in page and ">A<" not in page and ">B<" in page
 
 
 # --- Sections 1 and 2: programs and groups by level and form ------------------------------------
