@@ -12,7 +12,11 @@ from .services import MAX_LINKS_AT_ONCE
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Google Forms export"), help_text=_("the answers downloaded as CSV or XLSX")
+        label=_("Google Forms export"),
+        help_text=_(
+            "the answers downloaded from Google Forms or its sheet as CSV or XLSX, or from "
+            "Microsoft Forms as XLSX"
+        ),
     )
     title = forms.CharField(label=_("Survey title"), max_length=300)
     about = forms.ChoiceField(label=_("About"), choices=About.choices, initial=About.EXAM_SESSION)

@@ -16,7 +16,6 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -26,6 +25,7 @@ from portal import uploads
 
 from .choices import About, QuestionKind, Source
 from .models import Answer, Option, Question, Response, Survey
+from .timestamps import parse_moment, slash_order
 
 MAX_ROWS = 100_000
 # A column with more distinct answers than this is free text; so is one with an answer longer
@@ -35,6 +35,18 @@ LONG_ANSWER = 120
 JOIN = ", "
 
 TIMESTAMP_HEADERS = {"отметка времени", "метка времени", "timestamp", "убакыт белгиси"}
+# Microsoft Forms' workbook starts with the answer's number; the moment is its completion time,
+# and its other columns about the answer are no questions.
+MS_ID_HEADERS = {"id", "ид", "идентификатор"}
+MS_TIMESTAMP_HEADERS = {"completion time", "время завершения", "бүткөн убакыт"}
+MS_META_HEADERS = MS_ID_HEADERS | {
+    "start time",
+    "last modified time",
+    "время начала",
+    "время последнего изменения",
+    "баштоо убактысы",
+}
+MS_PERSONAL_HEADERS = {"email", "name", "электронная почта", "имя", "аты"}
 # Google Forms adds the respondent's address when it collects them; an anonymous survey leaves
 # it out.
 EMAIL_HEADERS = {
@@ -70,20 +82,6 @@ SCALES = [
     ["excellent", "very good", "good", "fair", "satisfactory", "poor", "bad", "very bad"],
 ]
 YES_NO = [["ооба", "жок"], ["да", "нет"], ["yes", "no"]]
-
-TIMESTAMP_FORMATS = (
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%d.%m.%Y",
-    "%Y-%m-%d",
-)
-
 
 def _key(text):
     return " ".join(str(text).split()).casefold().replace("ё", "е")
@@ -157,7 +155,7 @@ def _read_csv(data, filename):
     delimiter = ","
     for candidate in (",", ";", "\t"):
         first_cell = (next(csv.reader([first_line], delimiter=candidate), None) or [""])[0]
-        if _key(first_cell) in TIMESTAMP_HEADERS:
+        if _key(first_cell) in TIMESTAMP_HEADERS | MS_ID_HEADERS:
             delimiter = candidate
             break
     try:
@@ -313,26 +311,6 @@ class ParsedFile:
     ignored: list = field(default_factory=list)  # headers left out (the e-mail address)
 
 
-def _timestamp(value):
-    if isinstance(value, datetime.datetime):
-        moment = value
-    elif isinstance(value, datetime.date):
-        moment = datetime.datetime.combine(value, datetime.time())
-    else:
-        moment = None
-        for fmt in TIMESTAMP_FORMATS:
-            try:
-                moment = datetime.datetime.strptime(value, fmt)
-                break
-            except ValueError:
-                continue
-        if moment is None:
-            return None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
-
-
 def parse(data, filename, anonymous=True):
     """Read and check the whole file; refuse it with every problem found, or return it parsed
     with each column's inferred kind and options."""
@@ -342,7 +320,7 @@ def parse(data, filename, anonymous=True):
     if not rows:
         raise SurveyRefused(problem(filename, _("the file is empty.")))
     header, columns, ignored, errors = _read_header(rows[0], filename, anonymous)
-    parsed_rows = _read_answers(rows, header, columns, filename, errors)
+    parsed_rows = _read_answers(rows, header, _stamp_index(header), columns, filename, errors)
     if not parsed_rows and not errors:
         errors.append(problem(filename, _("the file holds no answers below its header row.")))
     if errors:
@@ -352,28 +330,57 @@ def parse(data, filename, anonymous=True):
     return ParsedFile(filename, columns, parsed_rows, ignored)
 
 
+def _stamp_index(header):
+    """The column of the answer's moment: Google's first column, Microsoft's completion time."""
+    if _key(header[0]) in TIMESTAMP_HEADERS:
+        return 0
+    return next(i for i, text in enumerate(header) if _key(text) in MS_TIMESTAMP_HEADERS)
+
+
+def _layout_refusal(filename, header):
+    return SurveyRefused(
+        problem(
+            filename,
+            _(
+                "the first column must be the timestamp of the answers (“Отметка времени”, "
+                "“Timestamp” or “Убакыт белгиси”), as Google Forms exports it, or the number of "
+                "the answer (“ID”, “ИД”) followed by its “Completion time”, as Microsoft Forms "
+                "exports it; it is “%(found)s”."
+            )
+            % {"found": header[0] if header else ""},
+            row=1,
+            column=0,
+        )
+    )
+
+
+def _answer_columns(header):
+    """(the question columns' indexes, the personal columns' indexes) of a known layout."""
+    if _key(header[0]) in TIMESTAMP_HEADERS:
+        return range(1, len(header)), EMAIL_HEADERS
+    meta = MS_META_HEADERS | MS_TIMESTAMP_HEADERS
+    questions = [i for i, text in enumerate(header) if _key(text) not in meta]
+    return questions, EMAIL_HEADERS | MS_PERSONAL_HEADERS
+
+
 def _read_header(cells, filename, anonymous):
     """The header row: (its texts, the question columns, the headers left out, problems found).
-    A first column that is not the timestamp refuses the file at once."""
+    A file of neither Google's nor Microsoft's layout is refused at once."""
     header = [str(cell).strip() for cell in cells]
     while header and not header[-1]:
         header.pop()
-    if not header or _key(header[0]) not in TIMESTAMP_HEADERS:
-        raise SurveyRefused(
-            problem(
-                filename,
-                _(
-                    "the first column must be the timestamp of the answers (“Отметка времени”, "
-                    "“Timestamp” or “Убакыт белгиси”), as Google Forms exports it; it is "
-                    "“%(found)s”."
-                )
-                % {"found": header[0] if header else ""},
-                row=1,
-                column=0,
-            )
-        )
+    google = bool(header) and _key(header[0]) in TIMESTAMP_HEADERS
+    microsoft = (
+        bool(header)
+        and _key(header[0]) in MS_ID_HEADERS
+        and any(_key(text) in MS_TIMESTAMP_HEADERS for text in header)
+    )
+    if not (google or microsoft):
+        raise _layout_refusal(filename, header)
+    candidates, personal = _answer_columns(header)
     errors, seen, ignored, question_indexes = [], {}, [], []
-    for index, text in enumerate(header[1:], start=1):
+    for index in candidates:
+        text = header[index]
         if not text:
             errors.append(problem(filename, _("the column has no question."), row=1, column=index))
             continue
@@ -390,7 +397,7 @@ def _read_header(cells, filename, anonymous):
             )
             continue
         seen[_key(text)] = index
-        if anonymous and _key(text) in EMAIL_HEADERS:
+        if anonymous and _key(text) in personal:
             ignored.append(text)
             continue
         question_indexes.append(index)
@@ -400,9 +407,11 @@ def _read_header(cells, filename, anonymous):
     return header, columns, ignored, errors
 
 
-def _read_answers(rows, header, columns, filename, errors):
-    """The answer rows below the header, each with its moment and a hash that tells it apart;
-    problems are added to `errors`. Each column collects its non-empty values."""
+def _read_answers(rows, header, stamp_index, columns, filename, errors):
+    """The answer rows below the header, each with its moment (from column `stamp_index`) and a
+    hash that tells it apart; problems are added to `errors`. Each column collects its non-empty
+    values."""
+    order = slash_order(row[stamp_index] for row in rows[1:] if len(row) > stamp_index)
     parsed_rows = []
     occurrences = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -418,8 +427,8 @@ def _read_answers(rows, header, columns, filename, errors):
                     column=extra[0],
                 )
             )
-        stamp = row[0] if row else ""
-        moment = _timestamp(stamp) if stamp != "" else None
+        stamp = row[stamp_index] if len(row) > stamp_index else ""
+        moment = parse_moment(stamp, order) if stamp != "" else None
         if moment is None:
             errors.append(
                 problem(
@@ -428,8 +437,8 @@ def _read_answers(rows, header, columns, filename, errors):
                     if stamp != ""
                     else _("the timestamp is empty."),
                     row=number,
-                    column=0,
-                    header=header[0],
+                    column=stamp_index,
+                    header=header[stamp_index],
                 )
             )
             continue

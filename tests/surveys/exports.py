@@ -76,3 +76,5 @@ def xlsx_bytes(rows=ROWS, header=("Timestamp", *QUESTIONS)):
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+TITLE_FOR_TESTS = "Студенттердин көз карашы менен — жайкы сессия 2024"
