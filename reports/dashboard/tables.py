@@ -6,9 +6,10 @@ views; no figure is computed here.
 """
 
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.tables import NumberColumn, PercentColumn, PortalTable
+from portal.tables import DateColumn, NumberColumn, PercentColumn, PortalTable
 
 
 class FacultyRatesTable(PortalTable):
@@ -85,3 +86,31 @@ class LoadTable(PortalTable):
 
     class Meta(PortalTable.Meta):
         row_attrs = {"class": lambda record: record["mark"]}
+
+
+class ExpiringTable(PortalTable):
+    """accreditation.expiry.due(): the licences and accreditations that expire soon, soonest
+    first, each row marked by how soon."""
+
+    export_name = "expiring"
+    label = tables.Column(verbose_name=_("Program"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    agency = tables.Column(verbose_name=_("Agency"), order_by=("agency__name",))
+    expiry = DateColumn(verbose_name=_("Expires"))
+    level = tables.Column(verbose_name=_("Warning"), order_by=("days_left",))
+
+    caption = _("Licences and accreditations that expire within 12 months")
+
+    class Meta(PortalTable.Meta):
+        row_attrs = {"class": lambda record: f"due-{record.level}"}
+
+    def render_kind(self, value):
+        return _("licence") if value == "licence" else _("accreditation")
+
+    def render_level(self, record):
+        return format_html(
+            '<span class="due-badge due-{}">{}</span>', record.level, record.level_label
+        )
+
+    def value_level(self, record):
+        return str(record.level_label)

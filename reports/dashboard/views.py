@@ -100,7 +100,8 @@ def _dashboard_body(request, scope):
         for row in board.load_rows
     ]
     load_table = _configure(request, tables.LoadTable(load_rows), "l-")
-    exported = _export(request, [faculty_table, load_table], "dashboard")
+    expiring_table = _configure(request, tables.ExpiringTable(board.expiring), "e-")
+    exported = _export(request, [faculty_table, load_table, expiring_table], "dashboard")
     if exported is not None:
         return exported
     return render_to_string(
@@ -112,6 +113,7 @@ def _dashboard_body(request, scope):
             "previous_label": session_label(board.previous) if board.previous else "",
             "faculty_table": faculty_table,
             "load_table": load_table,
+            "expiring_table": expiring_table,
             "chart_specs": [chart.spec() for chart in board.charts if not chart.empty],
             "terms": Term.choices,
             "forms": StudyForm.choices,

@@ -4,6 +4,7 @@ drill-down and exports hold what the reports say."""
 
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -339,6 +340,14 @@ def test_expiring_accreditations_and_survey_shares_are_on_the_dashboard(history)
     assert chart.labels == [a["option"] for a in expected] == ["эң жакшы", "жакшы"]
     assert chart.series[0].values == [a["pct"] for a in expected]
     assert 'id="chart-survey-0-0"' in response.content.decode()
+    page = response.content.decode()
+    assert re.search(r'<tr [^>]*class="[^"]*due-3', page) and board.expiring[0].label in page
+
+    exported = client.get(URL, {"_export": "xlsx", "_table": "expiring"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(exported.content)).active.values)
+    assert [(row[0], row[3].date()) for row in rows[1:]] == [
+        (board.expiring[0].label, board.expiring[0].expiry)
+    ]
 
 
 def test_the_dashboard_is_the_vice_rectors_home_page(history):
