@@ -101,8 +101,7 @@ def _header_lines(sheet):
         (_("Study group"), group.name),
         (_("Program"), str(group.program)),
         (_("Discipline"), assessment.discipline.name),
-        (_("Kind"), assessment.get_kind_display()),
-        (_("Attempt"), sheet.get_attempt_display()),
+        (_("Kind"), f"{assessment.get_kind_display()} · {sheet.get_attempt_display()}"),
         (_("Examiner"), assessment.examiner.full_name if assessment.examiner else "—"),
         (
             _("Date"),
