@@ -292,7 +292,8 @@ def _read_identity(wb, sheet, filename):
 def _read_rows(ws, identity, on_sheet, kind):
     """The file's rows against the signed roster; every refusal names its cell."""
     layout = Layout(*identity["l"])
-    signed = {book: FileRow(pk, book, original) for pk, book, original in identity["r"]}
+    # Keyed as the cell shows it: safe_text may have put an apostrophe before it.
+    signed = {safe_text(book): FileRow(pk, book, original) for pk, book, original in identity["r"]}
     book_letter = get_column_letter(layout.book_col)
     grade_letter = get_column_letter(layout.grade_col)
     typed, originals, cells, errors, seen = {}, {}, {}, [], set()

@@ -526,10 +526,16 @@ def upload(request, assessment_id, attempt):
     downloaded values are what the page started from, so the merge writes only the cells
     changed in the file and shows a cell someone else changed meanwhile as a conflict."""
     sheet = _load(request, assessment_id, attempt)
-    if not _rights(request.user, sheet).enter:
+    rights = _rights(request.user, sheet)
+    if not rights.enter:
         raise PermissionDenied(_("You cannot enter grades for this group."))
+    # The rules' own words for a sheet that cannot take grades now, before the file is read.
     if not sheet.editable:
         messages.error(request, rules.sheet_closed(sheet.status).message)
+        return redirect(_sheet_url(sheet))
+    if rights.late:
+        refusal = rules.deadline_passed(sheet.assessment.session.entry_deadline)
+        messages.error(request, refusal.message)
         return redirect(_sheet_url(sheet))
     file = request.FILES.get("file")
     if file is None:

@@ -1,5 +1,6 @@
 """The grade sheet as an .xlsx file: downloaded from its page, filled offline, uploaded back."""
 
+import datetime
 import io
 
 import pytest
@@ -291,3 +292,41 @@ def test_the_sheet_page_offers_the_download_and_the_upload(client, s):
     assert url("sheet_download", s["assessment"]) in html
     assert url("sheet_upload", s["assessment"]) in html
     assert 'enctype="multipart/form-data"' in html
+
+
+def test_a_grade_typed_for_a_student_not_admitted_is_refused_naming_the_cell(client, s):
+    barred = s["students"][1]
+    services.set_admissions(
+        s["assessment"].session, s["group"], Attempt.MAIN, {barred.pk: (False, "invalid", "")}, None
+    )
+    wb = download(client, s["dean"], s["assessment"])
+    cells = roster(wb)
+    assert cells["RB-Б"].protection.locked
+    # Someone unprotects the sheet and types there anyway.
+    cells["RB-Б"].value = "5"
+    cells["RB-А"].value = "4"
+    response = upload(client, s["assessment"], wb)
+    assert grades(s["assessment"]) == {}
+    assert any(f"D{cells['RB-Б'].row}: " in message for message in said(response))
+
+
+def test_after_the_deadline_the_dean_office_upload_is_refused(client, s):
+    session = s["assessment"].session
+    wb = download(client, s["dean"], s["assessment"])
+    session.entry_deadline = datetime.date(2000, 1, 1)
+    session.save()
+    roster(wb)["RB-А"].value = "4"
+    response = upload(client, s["assessment"], wb)
+    assert grades(s["assessment"]) == {}
+    assert any("deadline" in message for message in said(response))
+
+
+def test_a_record_book_that_looks_like_a_formula_round_trips(client, s):
+    odd = factories.student(group=s["group"], full_name="Яковлев", record_book="-17")
+    services.ensure_admissions(s["assessment"].session, s["group"])
+    wb = download(client, s["dean"], s["assessment"])
+    cells = roster(wb)
+    assert "'-17" in cells
+    cells["'-17"].value = "3"
+    upload(client, s["assessment"], wb)
+    assert Grade.objects.get(student=odd).value == "3"
