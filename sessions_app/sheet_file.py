@@ -14,7 +14,6 @@ does, "E9") when any row or cell is wrong: nothing is written.
 import io
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -25,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from portal.context_processors import portal as portal_context
 from portal.safe_cells import safe_text
 from portal.uploads import XLSX, Refused, inspect_upload
 
@@ -130,7 +130,8 @@ def _write_header(ws, sheet, width):
     title = _titles()[sheet.assessment.kind]
     if sheet.attempt == Attempt.RETAKE:
         title = f"{title} · {_('Academic debt retake (АКЖ)')}"
-    ws.append([safe_text(settings.UNIVERSITY_NAME)])
+    # The university's name as every page and the printed sheet give it.
+    ws.append([safe_text(portal_context(None)["university_name"])])
     ws.append([safe_text(title)])
     for row in (1, 2):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)

@@ -95,6 +95,7 @@ def test_the_download_holds_the_header_the_roster_in_order_and_the_values(client
     wb = download(client, s["dean"], s["assessment"])
     ws = wb.worksheets[0]
     texts = [str(cell.value) for row in ws.iter_rows() for cell in row if cell.value]
+    assert texts[0] == "M. M. Adyshev Osh Technological University"
     assert s["assessment"].discipline.name in texts
     assert s["group"].name in texts
     assert "Асанов Болот" in texts
