@@ -14,6 +14,7 @@ from sessions_app import services, sheet_file
 from sessions_app.choices import Attempt, ChangeSource, SheetStatus
 from sessions_app.models import Admission, Grade, GradeChange
 from tests import factories
+from tests.html_forms import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +160,12 @@ def test_a_cell_changed_meanwhile_by_someone_else_is_a_conflict_to_resolve(clien
     html = response.content.decode()
     assert f'name="pick-{first.pk}"' in html
     assert f'name="theirs-{first.pk}"' in html
+    # Resolved on the page as any clash: the file's 3 is chosen; its other change is kept.
+    form = submitted(html, form_id="sheet-form")
+    assert form[f"grade-{s['students'][1].pk}"] == "4"
+    form[f"pick-{first.pk}"] = "mine"
+    client.post(url("sheet", s["assessment"]), form, follow=True)
+    assert grades(s["assessment"]) == {"RB-А": "3", "RB-Б": "4"}
 
 
 @pytest.mark.parametrize(
