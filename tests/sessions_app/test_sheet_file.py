@@ -338,3 +338,11 @@ def test_a_record_book_that_looks_like_a_formula_round_trips(client, s):
     cells["'-17"].value = "3"
     upload(client, s["assessment"], wb)
     assert Grade.objects.get(student=odd).value == "3"
+
+
+def test_a_formula_in_the_file_fails_the_upload_check(client, s):
+    wb = download(client, s["dean"], s["assessment"])
+    roster(wb)["RB-А"].value = "=2+3"
+    response = upload(client, s["assessment"], wb)
+    assert grades(s["assessment"]) == {}
+    assert any("formula" in message for message in said(response))
