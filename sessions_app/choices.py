@@ -43,6 +43,8 @@ class ChangeSource(models.TextChoices):
     PAGE = "page", _("grade sheet page")
     IMPORT = "import", _("import")
     OVERRIDE = "override", _("override")
+    # The grade sheet downloaded as .xlsx, filled offline and uploaded on its page.
+    SHEET_FILE = "sheet_file", _("grade sheet file")
 
 
 class SheetAction(models.TextChoices):

@@ -24,6 +24,12 @@ urlpatterns = [
     path("sheets/<int:assessment_id>/<str:attempt>/reopen/", sheets.reopen, name="sheet_reopen"),
     path("sheets/<int:assessment_id>/<str:attempt>/history/", sheets.history, name="sheet_history"),
     path("sheets/<int:assessment_id>/<str:attempt>/print/", sheets.print_sheet, name="sheet_print"),
+    path(
+        "sheets/<int:assessment_id>/<str:attempt>/download.xlsx",
+        sheets.download,
+        name="sheet_download",
+    ),
+    path("sheets/<int:assessment_id>/<str:attempt>/upload/", sheets.upload, name="sheet_upload"),
     path("import/", imports.import_results, name="import"),
     path("import/template.xlsx", imports.template, name="import_template"),
 ]

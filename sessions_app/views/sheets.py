@@ -7,19 +7,21 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from academics.querysets import can_edit_grades
 from portal.tables import configure, export_response
+from portal.uploads import UploadRefused
 
-from .. import services
-from ..choices import AssessmentKind, Attempt, GradeValue, SheetStatus
+from .. import rules, services, sheet_file
+from ..choices import AssessmentKind, Attempt, ChangeSource, GradeValue, SheetStatus
 from ..forms import (
     MAX_LENGTH,
     change_labels,
@@ -286,16 +288,30 @@ def _save(request, assessment_id, attempt):
         }
         _chosen(state, kind)
     entries, errors = _parse(state.typed, kind)
-    originals = _parse(state.originals, kind)[0] if state.originals is not None else None
     state.errors.update(errors)
     if state.errors:
         return _refused(request, sheet, state, version)
+    saved = _record(request, sheet, state, entries, version)
+    if not isinstance(saved, services.Saved):
+        return saved
+    _say_saved(request, saved)
+    return redirect(_sheet_url(sheet))
+
+
+def _record(request, sheet, state, entries, version, source=ChangeSource.PAGE, cells=None):
+    """Save the parsed cells through the grade service: Saved, or the page that says why nothing
+    was saved. `cells` (student id -> "E9"): where a refused cell lies in an uploaded file."""
+    assessment_id, attempt, kind = sheet.assessment_id, sheet.attempt, sheet.assessment.kind
+    originals = _parse(state.originals, kind)[0] if state.originals is not None else None
     try:
-        saved = services.record_grades(
-            sheet, entries, request.user, version=version, originals=originals
+        return services.record_grades(
+            sheet, entries, request.user, version=version, originals=originals, source=source
         )
     except services.InvalidGrades as exc:
         state.errors = exc.errors
+        for student_id, message in exc.errors.items():
+            if cells and student_id in cells:
+                messages.error(request, f"{cells[student_id]}: {message}")
         return _refused(request, sheet, state, version)
     except services.Conflicts as exc:
         return _clash(request, sheet, state, exc)
@@ -309,8 +325,6 @@ def _save(request, assessment_id, attempt):
         sheet = _load(request, assessment_id, attempt)
         # Keep what was typed while the sheet can still be saved (e.g. by a later reopen).
         return _render(request, sheet, state if sheet.editable else None, status=409)
-    _say_saved(request, saved)
-    return redirect(_sheet_url(sheet))
 
 
 def _refused(request, sheet, state, version):
@@ -490,3 +504,94 @@ def print_sheet(request, assessment_id, attempt):
         "not_entered": sum(1 for entry in roster if entry.admitted and not entry.value),
     }
     return render(request, "sessions_app/sheet_print.html", context)
+
+
+# The sheet as an .xlsx file, filled offline and uploaded back
+
+
+@may_read
+@require_GET
+def download(request, assessment_id, attempt):
+    sheet = _load(request, assessment_id, attempt)
+    content = sheet_file.build_workbook(sheet, _roster(sheet, request.user))
+    response = HttpResponse(content, content_type=sheet_file.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, sheet_file.file_name(sheet))
+    return response
+
+
+@may_read
+@require_POST
+def upload(request, assessment_id, attempt):
+    """A downloaded file, filled, saved as if its changed cells were typed on the page: the
+    downloaded values are what the page started from, so the merge writes only the cells
+    changed in the file and shows a cell someone else changed meanwhile as a conflict."""
+    sheet = _load(request, assessment_id, attempt)
+    rights = _rights(request.user, sheet)
+    if not rights.enter:
+        raise PermissionDenied(_("You cannot enter grades for this group."))
+    # The rules' own words for a sheet that cannot take grades now, before the file is read.
+    if not sheet.editable:
+        messages.error(request, rules.sheet_closed(sheet.status).message)
+        return redirect(_sheet_url(sheet))
+    if rights.late:
+        refusal = rules.deadline_passed(sheet.assessment.session.entry_deadline)
+        messages.error(request, refusal.message)
+        return redirect(_sheet_url(sheet))
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, _("Choose the filled grade sheet file (.xlsx) to upload."))
+        return redirect(_sheet_url(sheet))
+    on_sheet = [row.student.pk for row in _roster(sheet, request.user)]
+    try:
+        filled = sheet_file.read_upload(file, sheet, on_sheet)
+    except (UploadRefused, sheet_file.SheetFileRefused) as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+        messages.error(request, _("Nothing was saved from the file."))
+        return redirect(_sheet_url(sheet))
+    kind = sheet.assessment.kind
+    state = PageState(typed=filled.typed, originals=filled.originals)
+    entries = _parse(state.typed, kind)[0]
+    saved = _record(
+        request,
+        sheet,
+        state,
+        entries,
+        filled.version,
+        source=ChangeSource.SHEET_FILE,
+        cells=filled.cells,
+    )
+    if not isinstance(saved, services.Saved):
+        return saved
+    _say_uploaded(request, saved, file.name)
+    return redirect(_sheet_url(sheet))
+
+
+def _say_uploaded(request, saved, filename):
+    if saved.changed:
+        messages.success(
+            request,
+            ngettext(
+                "Saved from “%(file)s”: %(count)d grade changed.",
+                "Saved from “%(file)s”: %(count)d grades changed.",
+                saved.changed,
+            )
+            % {"count": saved.changed, "file": filename},
+        )
+    else:
+        messages.info(
+            request,
+            _("Saved from “%(file)s”: nothing had changed.") % {"file": filename},
+        )
+    if saved.others:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d cell was changed on the portal since the file was downloaded; its "
+                "saved value is kept.",
+                "%(count)d cells were changed on the portal since the file was downloaded; their "
+                "saved values are kept.",
+                saved.others,
+            )
+            % {"count": saved.others},
+        )
