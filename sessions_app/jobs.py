@@ -9,6 +9,7 @@ from jobs.choices import JobStatus
 from jobs.services import JobFailed
 
 from . import importer, services
+from .importer.errors import ERRORS, ErrorGroup, group_errors, keep_errors
 from .importer.page import ERRORS_SHOWN, STAGING, page_context
 
 # The errors kept with a job, as many as the import page shows.
@@ -25,9 +26,11 @@ def result_document(result):
         "error_count": len(result.errors),
         "error_rows": len({error.row for error in result.errors if error.row}),
         "errors": [
-            [error.row, error.column, error.message, error.forbidden]
+            [error.row, error.column, error.message, error.forbidden, error.value]
             for error in result.errors[:ERRORS_KEPT]
         ],
+        # Grouped by kind from every error, not only the ones kept.
+        "groups": [list(group) for group in group_errors(result.errors)],
         "counts": [
             [model._meta.label_lower, counts.created, counts.updated, counts.unchanged]
             for model, counts in result.count_rows()
@@ -46,6 +49,14 @@ class StoredResult:
         self.error_count = document["error_count"]
         self.error_rows = document["error_rows"]
         self.errors = [importer.RowError(*error) for error in document["errors"]]
+        # A job kept before the errors were grouped: its kept errors, grouped.
+        groups = document.get("groups")
+        self.groups = (
+            [ErrorGroup(*group) for group in groups]
+            if groups is not None
+            else group_errors(self.errors)
+        )
+        self.errors_file = document.get("errors_file")
         self.counts = {
             apps.get_model(label): services.WriteCounts(created, updated, unchanged)
             for label, created, updated, unchanged in document["counts"]
@@ -81,6 +92,7 @@ def import_results(job, progress):
             raise JobFailed(" ".join(refusal.messages), {"refused": refusal.messages}) from None
         document = result_document(result)
         if not result.ok:
+            document["errors_file"] = keep_errors(result.errors)
             raise JobFailed(_("The file has errors: nothing was written."), document)
         keep = dry_run
         return document
@@ -103,6 +115,9 @@ def finished_page(request, job):
         )
     result = StoredResult(document)
     extra = {"filename": filename, "job": job}
+    if result.errors_file and ERRORS.path(result.errors_file).exists():
+        ERRORS.remember(request, result.errors_file, filename)
+        extra["errors_token"] = result.errors_file
     if result.dry_run:
         template = "sessions_app/import_preview.html"
         token = job.params["token"]

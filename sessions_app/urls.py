@@ -26,4 +26,5 @@ urlpatterns = [
     path("sheets/<int:assessment_id>/<str:attempt>/print/", sheets.print_sheet, name="sheet_print"),
     path("import/", imports.import_results, name="import"),
     path("import/template.xlsx", imports.template, name="import_template"),
+    path("import/errors/<str:token>.xlsx", imports.errors, name="import_errors"),
 ]

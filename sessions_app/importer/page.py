@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from portal import uploads
 from portal.staging import Staging
 
-from ..tables import ImportColumnTable, ImportCountTable, ImportErrorTable
+from ..tables import ImportColumnTable, ImportCountTable
 from .columns import COLUMNS, OPTIONAL_COLUMNS
+from .errors import GROUPS_SHOWN, group_errors
 from .workbook import MAX_ROWS
 
 # The uploaded workbooks, under MEDIA_ROOT/imports/<token>.xlsx until confirmed.
@@ -50,13 +51,15 @@ def page_context(result=None, **extra):
             error_rows=getattr(result, "error_rows", None)
             or len({error.row for error in result.errors if error.row}),
         )
-        context["errors_hidden"] = max(context["error_count"] - ERRORS_SHOWN, 0)
-        # Shown by the template, which pages them by the request (?errors-page=2): a job's
-        # page builds this context without it.
+        # One line per kind of error (a job's stored result keeps them grouped).
+        groups = getattr(result, "groups", None)
+        if groups is None:
+            groups = group_errors(result.errors)
+        context["error_groups"] = groups[:GROUPS_SHOWN]
+        context["groups_hidden"] = max(len(groups) - GROUPS_SHOWN, 0)
         context["counts_table"] = ImportCountTable(
             context["counts"],
             caption=_("What the import would do") if result.dry_run else _("What the import did"),
         )
-        context["errors_table"] = ImportErrorTable(context["errors"])
     context.update(extra)
     return context
