@@ -15,6 +15,7 @@ from django.utils import translation
 
 from academics import roles
 from academics.choices import Funding, Level, StudyForm
+from jobs.models import Job
 from sessions_app import importer
 from sessions_app.choices import AssessmentKind, Attempt, NotAdmittedReason
 from sessions_app.importer.columns import COLUMNS, OPTIONAL_COLUMNS, header, parsers
@@ -201,6 +202,22 @@ def test_the_full_list_of_errors_downloads_as_a_workbook():
     assert rows[-1][:3] == (846, "not_admitted_reason", "valid")
     # Another user, or the same one in another session, cannot fetch it.
     assert client_for(superuser()).get(link).status_code == 404
+
+
+def test_a_file_checked_as_a_job_shows_the_same_groups_and_download(settings):
+    settings.RESULTS_IMPORT_INLINE_ROWS = 5  # many_errors() has 845 rows: a job
+    client = client_for(superuser())
+    response = client.post(URL, {"file": upload(workbook(many_errors()))})
+    assert response.status_code == 302
+    job = Job.objects.get()
+    # The job keeps the kinds counted over every error, though it keeps only the first errors.
+    assert [group[2] for group in job.result["groups"]] == [842, 1, 1, 1]
+    page = client.get(response.url)
+    assert [g.count for g in page.context["error_groups"]] == [842, 1, 1, 1]
+    link = reverse("sessions:import_errors", args=[page.context["errors_token"]])
+    assert f'href="{link}"' in page.content.decode()
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(link).content)).active
+    assert sheet.max_row == 1 + 845
 
 
 def test_many_kinds_of_error_list_the_first_kinds_and_say_how_many_more():
