@@ -9,7 +9,7 @@ from jobs.choices import JobStatus
 from jobs.services import JobFailed
 
 from . import importer, services
-from .importer.errors import ERRORS, ErrorGroup, group_errors, keep_errors
+from .importer.errors import ERRORS, GROUPS_SHOWN, ErrorGroup, group_errors, keep_errors
 from .importer.page import ERRORS_SHOWN, STAGING, page_context
 
 # The errors kept with a job, as many as the import page shows.
@@ -17,7 +17,8 @@ ERRORS_KEPT = ERRORS_SHOWN
 
 
 def result_document(result):
-    """An ImportResult as JSON for the Job row: counts, and the first errors."""
+    """An ImportResult as JSON for the Job row: counts, the first errors and kinds of error."""
+    groups = group_errors(result.errors)
     return {
         "rows": result.rows,
         "dry_run": result.dry_run,
@@ -29,8 +30,9 @@ def result_document(result):
             [error.row, error.column, error.message, error.forbidden, error.value]
             for error in result.errors[:ERRORS_KEPT]
         ],
-        # Grouped by kind from every error, not only the ones kept.
-        "groups": [list(group) for group in group_errors(result.errors)],
+        # The kinds the page lists, counted over every error, not only the ones kept.
+        "groups": [list(group) for group in groups[:GROUPS_SHOWN]],
+        "group_count": len(groups),
         "counts": [
             [model._meta.label_lower, counts.created, counts.updated, counts.unchanged]
             for model, counts in result.count_rows()
@@ -51,11 +53,11 @@ class StoredResult:
         self.errors = [importer.RowError(*error) for error in document["errors"]]
         # A job kept before the errors were grouped: its kept errors, grouped.
         groups = document.get("groups")
-        self.groups = (
-            [ErrorGroup(*group) for group in groups]
-            if groups is not None
-            else group_errors(self.errors)
-        )
+        if groups is None:
+            self.groups = group_errors(self.errors)
+        else:
+            self.groups = [ErrorGroup(*group) for group in groups]
+        self.group_count = document.get("group_count", len(self.groups))
         self.errors_file = document.get("errors_file")
         self.counts = {
             apps.get_model(label): services.WriteCounts(created, updated, unchanged)

@@ -51,12 +51,14 @@ def page_context(result=None, **extra):
             error_rows=getattr(result, "error_rows", None)
             or len({error.row for error in result.errors if error.row}),
         )
-        # One line per kind of error (a job's stored result keeps them grouped).
+        # One line per kind of error (a job's stored result keeps the first kinds, and their
+        # count).
         groups = getattr(result, "groups", None)
         if groups is None:
             groups = group_errors(result.errors)
         context["error_groups"] = groups[:GROUPS_SHOWN]
-        context["groups_hidden"] = max(len(groups) - GROUPS_SHOWN, 0)
+        group_count = getattr(result, "group_count", len(groups))
+        context["groups_hidden"] = max(group_count - GROUPS_SHOWN, 0)
         context["counts_table"] = ImportCountTable(
             context["counts"],
             caption=_("What the import would do") if result.dry_run else _("What the import did"),

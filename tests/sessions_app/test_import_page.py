@@ -220,15 +220,21 @@ def test_a_file_checked_as_a_job_shows_the_same_groups_and_download(settings):
     assert sheet.max_row == 1 + 845
 
 
-def test_many_kinds_of_error_list_the_first_kinds_and_say_how_many_more():
+@pytest.mark.parametrize("as_job", [False, True])
+def test_many_kinds_of_error_list_the_first_kinds_and_say_how_many_more(settings, as_job):
+    if as_job:
+        settings.RESULTS_IMPORT_INLINE_ROWS = 5
     rows = [
         row(student_id=f"9{n:06d}", student_name=f"Student {n}", kind=f"kind {n}")
         for n in range(GROUPS_SHOWN + 7)
     ]
-    response = client_for(superuser()).post(URL, {"file": upload(workbook(rows))})
+    client = client_for(superuser())
+    response = client.post(URL, {"file": upload(workbook(rows))}, follow=True)
     assert len(response.context["error_groups"]) == GROUPS_SHOWN
     assert response.context["groups_hidden"] == 7
     assert "and 7 more kinds of error" in response.content.decode()
+    if as_job:
+        assert len(Job.objects.get().result["groups"]) == GROUPS_SHOWN
 
 
 # 4. Error texts in the interface's language
