@@ -512,9 +512,6 @@ class ImportColumnTable(PortalTable):
     class Meta(PortalTable.Meta):
         pass
 
-    def render_column(self, value):
-        return format_html("<code>{}</code>", value)
-
     def render_aliases(self, value):
         return ", ".join(value)
 

@@ -298,14 +298,14 @@ def header(column):
     return COLUMNS[column][min(index, len(COLUMNS[column]) - 1)]
 
 
-def _other_headers(column):
-    """Two more headers `column` may have, in the interface's script (no English words in a
-    Kyrgyz or Russian message)."""
+def other_headers(column):
+    """The other headers `column` may have, in the interface's script (no English words on a
+    Kyrgyz or Russian page)."""
     shown = header(column)
     others = [alias for alias in (column, *COLUMNS[column]) if alias != shown]
     if shown != column:
         others = [alias for alias in others if not alias.isascii()]
-    return others[:2]
+    return others
 
 
 @functools.cache
@@ -357,7 +357,7 @@ def read_headers(cells, first_column=0):
                 _("Missing column “%(column)s” (it may also be headed: %(aliases)s).")
                 % {
                     "column": header(column),
-                    "aliases": ", ".join(f"“{a}”" for a in _other_headers(column)),
+                    "aliases": ", ".join(f"“{a}”" for a in other_headers(column)[:2]),
                 }
             )
     if problems:

@@ -9,9 +9,9 @@ from portal import uploads
 from portal.staging import Staging
 
 from ..tables import ImportColumnTable, ImportCountTable
-from .columns import COLUMNS, OPTIONAL_COLUMNS
+from .columns import COLUMNS, OPTIONAL_COLUMNS, header, other_headers
 from .errors import GROUPS_SHOWN, group_errors
-from .workbook import MAX_ROWS
+from .workbook import MAX_ROWS, sheet_name
 
 # The uploaded workbooks, under MEDIA_ROOT/imports/<token>.xlsx until confirmed.
 STAGING = Staging("imports", ".xlsx", session_key="results_imports")
@@ -21,8 +21,13 @@ ERRORS_SHOWN = 1000
 def page_context(result=None, **extra):
     """The import page's context: the limits and the columns, and a result's counts and first
     errors (an ImportResult, or what a job kept of one: sessions_app.jobs.StoredResult)."""
-    columns = [(column, column in OPTIONAL_COLUMNS, COLUMNS[column][:2]) for column in COLUMNS]
+    # Each column by its header in the interface's language, as the template heads it.
+    columns = [
+        (header(column), column in OPTIONAL_COLUMNS, other_headers(column)[:3])
+        for column in COLUMNS
+    ]
     context = {
+        "sheet_name": sheet_name(),
         "max_mb": uploads.max_bytes() // (1024 * 1024),
         "max_rows": MAX_ROWS,
         "columns": columns,

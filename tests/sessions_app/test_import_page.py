@@ -280,3 +280,14 @@ def test_a_refused_header_row_is_explained_with_no_english_word(language):
     assert len(messages) == 2, messages
     assert _english_words(messages) == [], messages
     assert f"“{grade}”" in messages[1]
+
+
+@pytest.mark.parametrize("language", ["ky", "ru"])
+def test_the_page_names_the_columns_by_their_headers_in_the_language(language):
+    response = client_for(superuser(), language).get(URL)
+    rows = response.context["columns_table"].data.data
+    with translation.override(language):
+        assert [r["column"] for r in rows] == [header(column) for column in COLUMNS]
+    assert _english_words(r["column"] for r in rows) == []
+    assert _english_words(a for r in rows for a in r["aliases"]) == []
+    assert response.context["sheet_name"] in ("натыйжалар", "результаты")
