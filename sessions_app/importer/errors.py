@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from portal.safe_cells import safe_cell
@@ -76,18 +77,23 @@ def kept_errors(token):
 def errors_workbook(errors):
     """The .xlsx of every error, headed in the interface's language; every cell shown, never
     run (portal.safe_cells)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Errors")[:31]
-    sheet.append([_("Row"), _("Column"), _("Value in the file"), _("What is wrong")])
-    for error in errors:
-        sheet.append([safe_cell(v) for v in (error.row, error.column, error.value, error.message)])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    # Written as a stream: a file may have 200 000 errors.
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Errors")[:31])
     for letter, width in zip("ABCD", (8, 24, 24, 90), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:D{len(errors) + 1}"
+    headers = [_("Row"), _("Column"), _("Value in the file"), _("What is wrong")]
+    sheet.append([_bold(sheet, header) for header in headers])
+    for error in errors:
+        sheet.append([safe_cell(v) for v in (error.row, error.column, error.value, error.message)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _bold(sheet, text):
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = Font(bold=True)
+    return cell
