@@ -9,6 +9,7 @@ from jobs.choices import JobStatus
 from jobs.services import JobFailed
 
 from . import importer, services
+from .importer.errors import ERRORS, GROUPS_SHOWN, ErrorGroup, group_errors, keep_errors
 from .importer.page import ERRORS_SHOWN, STAGING, page_context
 
 # The errors kept with a job, as many as the import page shows.
@@ -16,7 +17,8 @@ ERRORS_KEPT = ERRORS_SHOWN
 
 
 def result_document(result):
-    """An ImportResult as JSON for the Job row: counts, and the first errors."""
+    """An ImportResult as JSON for the Job row: counts, the first errors and kinds of error."""
+    groups = group_errors(result.errors)
     return {
         "rows": result.rows,
         "dry_run": result.dry_run,
@@ -25,9 +27,12 @@ def result_document(result):
         "error_count": len(result.errors),
         "error_rows": len({error.row for error in result.errors if error.row}),
         "errors": [
-            [error.row, error.column, error.message, error.forbidden]
+            [error.row, error.column, error.message, error.forbidden, error.value]
             for error in result.errors[:ERRORS_KEPT]
         ],
+        # The kinds the page lists, counted over every error, not only the ones kept.
+        "groups": [list(group) for group in groups[:GROUPS_SHOWN]],
+        "group_count": len(groups),
         "counts": [
             [model._meta.label_lower, counts.created, counts.updated, counts.unchanged]
             for model, counts in result.count_rows()
@@ -46,6 +51,14 @@ class StoredResult:
         self.error_count = document["error_count"]
         self.error_rows = document["error_rows"]
         self.errors = [importer.RowError(*error) for error in document["errors"]]
+        # A job kept before the errors were grouped: its kept errors, grouped.
+        groups = document.get("groups")
+        if groups is None:
+            self.groups = group_errors(self.errors)
+        else:
+            self.groups = [ErrorGroup(*group) for group in groups]
+        self.group_count = document.get("group_count", len(self.groups))
+        self.errors_file = document.get("errors_file")
         self.counts = {
             apps.get_model(label): services.WriteCounts(created, updated, unchanged)
             for label, created, updated, unchanged in document["counts"]
@@ -81,6 +94,7 @@ def import_results(job, progress):
             raise JobFailed(" ".join(refusal.messages), {"refused": refusal.messages}) from None
         document = result_document(result)
         if not result.ok:
+            document["errors_file"] = keep_errors(result.errors)
             raise JobFailed(_("The file has errors: nothing was written."), document)
         keep = dry_run
         return document
@@ -103,6 +117,9 @@ def finished_page(request, job):
         )
     result = StoredResult(document)
     extra = {"filename": filename, "job": job}
+    if result.errors_file and ERRORS.path(result.errors_file).exists():
+        ERRORS.remember(request, result.errors_file, filename)
+        extra["errors_token"] = result.errors_file
     if result.dry_run:
         template = "sessions_app/import_preview.html"
         token = job.params["token"]

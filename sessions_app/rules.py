@@ -192,7 +192,11 @@ def not_allowed(value, kind):
     return Refusal(
         NOT_ALLOWED,
         _("“%(value)s” is not allowed here; use one of: %(allowed)s.")
-        % {"value": value, "allowed": ", ".join(sorted(ALLOWED[kind]))},
+        # In words of the interface's language ("absent" is "келген жок" in Kyrgyz).
+        % {
+            "value": grade_label(value),
+            "allowed": ", ".join(grade_label(v) for v in GradeValue.values if v in ALLOWED[kind]),
+        },
     )
 
 

@@ -493,22 +493,6 @@ class ImportCountTable(PortalTable):
         return capfirst(value)
 
 
-class ImportErrorTable(PortalTable):
-    """The errors of a checked file (importer.RowError), up to the 1 000 kept, 50 a page."""
-
-    row = NumberColumn(verbose_name=gettext_lazy("Row"))
-    column = tables.Column(verbose_name=gettext_lazy("Column"))
-    message = tables.Column(verbose_name=gettext_lazy("What is wrong"))
-
-    caption = gettext_lazy("Errors")
-    caption_visible = True
-    per_page = 50
-
-    class Meta(PortalTable.Meta):
-        attrs = {"class": "data import-errors"}
-        prefix = "errors-"
-
-
 class ImportColumnTable(PortalTable):
     """The columns the results workbook may have: rows {"column", "aliases", "optional"}."""
 
@@ -527,9 +511,6 @@ class ImportColumnTable(PortalTable):
 
     class Meta(PortalTable.Meta):
         pass
-
-    def render_column(self, value):
-        return format_html("<code>{}</code>", value)
 
     def render_aliases(self, value):
         return ", ".join(value)

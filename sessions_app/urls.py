@@ -32,4 +32,5 @@ urlpatterns = [
     path("sheets/<int:assessment_id>/<str:attempt>/upload/", sheets.upload, name="sheet_upload"),
     path("import/", imports.import_results, name="import"),
     path("import/template.xlsx", imports.template, name="import_template"),
+    path("import/errors/<str:token>.xlsx", imports.errors, name="import_errors"),
 ]

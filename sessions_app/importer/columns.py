@@ -7,6 +7,7 @@ import functools
 from typing import NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -57,6 +58,9 @@ COLUMNS = {
     "year_of_study": ("Курс",),
 }
 OPTIONAL_COLUMNS = {"year_of_study"}
+# Which of a column's headers the template writes, and the messages name it by, per interface
+# language: the first Kyrgyz or the first Russian one; in English, the column's own name.
+HEADER_INDEX = {"ky": 0, "ru": 1}
 _SHARED_ALIASES = {
     "academic_year": "academic_year",
     "term": "term",
@@ -285,6 +289,25 @@ class Headers(NamedTuple):
         return self.labels.get(column, column) if column else ""
 
 
+def header(column):
+    """The header of `column` in the interface's language (the template's, the messages')."""
+    index = HEADER_INDEX.get((translation.get_language() or "")[:2])
+    if index is None:
+        return column
+    # "Курс" is both languages' only header of the year of study.
+    return COLUMNS[column][min(index, len(COLUMNS[column]) - 1)]
+
+
+def other_headers(column):
+    """The other headers `column` may have, in the interface's script (no English words on a
+    Kyrgyz or Russian page)."""
+    shown = header(column)
+    others = [alias for alias in (column, *COLUMNS[column]) if alias != shown]
+    if shown != column:
+        others = [alias for alias in others if not alias.isascii()]
+    return others
+
+
 @functools.cache
 def _header_lookup():
     lookup = {}
@@ -314,21 +337,28 @@ def read_headers(cells, first_column=0):
         if column is None:
             problems.append(
                 _("Unknown column “%(header)s” (column %(letter)s). The columns are: %(columns)s.")
-                % {"header": text, "letter": letter, "columns": ", ".join(COLUMNS)}
+                % {
+                    "header": text,
+                    "letter": letter,
+                    "columns": ", ".join(f"“{header(column)}”" for column in COLUMNS),
+                }
             )
         elif column in index:
             problems.append(
                 _("The columns “%(first)s” and “%(second)s” are both “%(column)s”.")
-                % {"first": labels[column], "second": text, "column": column}
+                % {"first": labels[column], "second": text, "column": header(column)}
             )
         else:
             index[column] = offset
             labels[column] = text
-    for column, aliases in COLUMNS.items():
+    for column in COLUMNS:
         if column not in index and column not in OPTIONAL_COLUMNS:
             problems.append(
                 _("Missing column “%(column)s” (it may also be headed: %(aliases)s).")
-                % {"column": column, "aliases": ", ".join(f"“{a}”" for a in aliases[:2])}
+                % {
+                    "column": header(column),
+                    "aliases": ", ".join(f"“{a}”" for a in other_headers(column)[:2]),
+                }
             )
     if problems:
         raise ImportRefused(problems)
@@ -424,7 +454,8 @@ def _choice(choices, required=True):
         except KeyError:
             raise ValueError(
                 _("“%(value)s” is not one of: %(choices)s")
-                % {"value": text, "choices": ", ".join(str(v) for v in choices.values)}
+                # The labels, in the interface's language, are words the import reads too.
+                % {"value": text, "choices": ", ".join(str(label) for label in choices.labels)}
             ) from None
 
     return parse

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from portal import uploads
 from portal.staging import Staging
 
-from ..tables import ImportColumnTable, ImportCountTable, ImportErrorTable
-from .columns import COLUMNS, OPTIONAL_COLUMNS
-from .workbook import MAX_ROWS
+from ..tables import ImportColumnTable, ImportCountTable
+from .columns import COLUMNS, OPTIONAL_COLUMNS, header, other_headers
+from .errors import GROUPS_SHOWN, group_errors
+from .workbook import MAX_ROWS, sheet_name
 
 # The uploaded workbooks, under MEDIA_ROOT/imports/<token>.xlsx until confirmed.
 STAGING = Staging("imports", ".xlsx", session_key="results_imports")
@@ -20,8 +21,13 @@ ERRORS_SHOWN = 1000
 def page_context(result=None, **extra):
     """The import page's context: the limits and the columns, and a result's counts and first
     errors (an ImportResult, or what a job kept of one: sessions_app.jobs.StoredResult)."""
-    columns = [(column, column in OPTIONAL_COLUMNS, COLUMNS[column][:2]) for column in COLUMNS]
+    # Each column by its header in the interface's language, as the template heads it.
+    columns = [
+        (header(column), column in OPTIONAL_COLUMNS, other_headers(column)[:3])
+        for column in COLUMNS
+    ]
     context = {
+        "sheet_name": sheet_name(),
         "max_mb": uploads.max_bytes() // (1024 * 1024),
         "max_rows": MAX_ROWS,
         "columns": columns,
@@ -50,13 +56,17 @@ def page_context(result=None, **extra):
             error_rows=getattr(result, "error_rows", None)
             or len({error.row for error in result.errors if error.row}),
         )
-        context["errors_hidden"] = max(context["error_count"] - ERRORS_SHOWN, 0)
-        # Shown by the template, which pages them by the request (?errors-page=2): a job's
-        # page builds this context without it.
+        # One line per kind of error (a job's stored result keeps the first kinds, and their
+        # count).
+        groups = getattr(result, "groups", None)
+        if groups is None:
+            groups = group_errors(result.errors)
+        context["error_groups"] = groups[:GROUPS_SHOWN]
+        group_count = getattr(result, "group_count", len(groups))
+        context["groups_hidden"] = max(group_count - GROUPS_SHOWN, 0)
         context["counts_table"] = ImportCountTable(
             context["counts"],
             caption=_("What the import would do") if result.dry_run else _("What the import did"),
         )
-        context["errors_table"] = ImportErrorTable(context["errors"])
     context.update(extra)
     return context

@@ -193,8 +193,10 @@ class ResultFile:
     # among the file's).
     enrolments: set = field(default_factory=set)
 
-    def error(self, row, column, message, forbidden=False):
-        self.errors.append(RowError(row, self.headers.label(column), str(message), forbidden))
+    def error(self, row, column, message, forbidden=False, value=""):
+        self.errors.append(
+            RowError(row, self.headers.label(column), str(message), forbidden, value)
+        )
 
 
 class Problem(NamedTuple):
@@ -266,7 +268,7 @@ class _Reader:
             key = mark_cells(cells)
             mark = marks.get(key) or self.read_mark(key)
             if read.problems or mark.problems:
-                self.unreadable(row, read, mark)
+                self.unreadable(row, read, mark, cells)
                 continue
             # Checked in full the first time; afterwards, only what may differ from row to row
             # (the admission, the attempt), inline: this is the loop of every row.
@@ -275,7 +277,7 @@ class _Reader:
                 or not read.clean
                 or read.admissions.get(mark.mark.attempt) != mark.admission
                 or read.attempts.setdefault(mark.attempt, row) != row
-            ) and not self.check(row, read, mark):
+            ) and not self.check(row, read, mark, cells):
                 continue
             enrolment = read.enrolment
             assessment = AssessmentKey(
@@ -357,14 +359,16 @@ class _Reader:
                         column.letter,
                         _("column %(letter)s has no header but holds data")
                         % {"letter": column.letter},
+                        value=cell_text(cells[column.offset]),
                     )
                 )
 
-    def unreadable(self, row, read, mark):
+    def unreadable(self, row, read, mark, cells):
         """Every cell of the row that cannot be read, in the file's column order."""
         index = self.file.headers.index
         for problem in sorted(read.problems + mark.problems, key=lambda p: index[p.column]):
-            self.file.error(row, problem.column, problem.message)
+            value = cell_text(cells[index[problem.column]])
+            self.file.error(row, problem.column, problem.message, value=value)
         if read.enrolment is not None:
             self.file.tainted.add(read.enrolment.record_book)
         else:
@@ -372,13 +376,14 @@ class _Reader:
 
     # The rows against each other
 
-    def check(self, row, read, mark):
+    def check(self, row, read, mark, cells):
         """The row's contradictions, and the row against the ones before it: whether it holds
         none of either (an erring row is kept out, its student tainted)."""
         file, enrolment = self.file, read.enrolment
         before = len(file.errors)
         for problem in mark.contradictions:
-            file.error(row, problem.column, problem.message)
+            value = cell_text(cells[file.headers.index[problem.column]])
+            file.error(row, problem.column, problem.message, value=value)
         if not read.clean:
             file.enrolments.add(enrolment)
             read.clean = _check_enrolment(file, row, enrolment)

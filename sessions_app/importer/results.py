@@ -18,13 +18,15 @@ class ImportRefused(uploads.Refused):
 
 @dataclass(frozen=True)
 class RowError:
-    """One bad cell or row: the Excel row number, the column as headed in the file, why."""
+    """One bad cell or row: the Excel row number, the column as headed in the file, why, and
+    the cell as the file wrote it (when the error is about one cell)."""
 
     row: int | None
     column: str
     message: str
     # Outside the importing user's faculty: the import is refused as forbidden.
     forbidden: bool = False
+    value: str = ""
 
     def __str__(self):
         if self.row is None:

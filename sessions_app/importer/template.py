@@ -1,13 +1,16 @@
 """The workbook to fill in: the `results` sheet with its headers and an example row, and a `help`
-sheet that explains each column in Kyrgyz, Russian and English."""
+sheet that explains each column in Kyrgyz, Russian and English. The headers, the example's words
+and the sheets' names are in the interface's language, each one a word the import reads back."""
 
 import io
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .columns import COLUMN_HELP, COLUMNS, OPTIONAL_COLUMNS
+from .columns import COLUMN_HELP, COLUMNS, OPTIONAL_COLUMNS, header
+from .workbook import sheet_name
 
 EXAMPLE_ROW = {
     "academic_year": "2023-2024",
@@ -28,6 +31,49 @@ EXAMPLE_ROW = {
     "attempt": "main",
     "grade": "4",
 }
+
+# Per interface language: the help sheet's name and headers, and the example row's words (each one
+# in columns.CHOICE_ALIASES, academics.widgets.CHOICE_ALIASES or YES). The results sheet's name
+# and the column headers: workbook.sheet_name(), columns.header().
+LANGUAGES = {
+    "ky": {
+        "help_sheet": "жардам",
+        "optional": "милдеттүү эмес",
+        "help": ("тилке", "Кыргызча", "Орусча", "Англисче", "Башка аталыштары"),
+        "example": {
+            "level": "бакалавр",
+            "form": "күндүзгү",
+            "funding": "бюджет",
+            "admitted": "ооба",
+            "kind": "экзамен",
+            "attempt": "негизги",
+        },
+    },
+    "ru": {
+        "help_sheet": "справка",
+        "optional": "необязательно",
+        "help": ("столбец", "Кыргызский", "Русский", "Английский", "Другие заголовки"),
+        "example": {
+            "level": "бакалавр",
+            "form": "очная",
+            "funding": "бюджет",
+            "admitted": "да",
+            "kind": "экзамен",
+            "attempt": "основная",
+        },
+    },
+    "en": {
+        "help_sheet": "help",
+        "optional": "optional",
+        "help": ("column", "Kyrgyz", "Russian", "English", "Also headed"),
+        "example": {},
+    },
+}
+
+
+def template_language():
+    """The LANGUAGES entry of the active interface language (English when there is none)."""
+    return LANGUAGES.get((translation.get_language() or "en")[:2], LANGUAGES["en"])
 
 
 TEMPLATE_NOTES = (
@@ -50,23 +96,28 @@ TEMPLATE_NOTES = (
 def build_template():
     """The workbook to fill in: the `results` sheet with its headers and one example row, and a
     `help` sheet that explains each column in Kyrgyz, Russian and English."""
+    language = template_language()
     book = Workbook()
     sheet = book.active
-    sheet.title = "results"
-    headers = [column for column in COLUMNS if column not in OPTIONAL_COLUMNS]
+    sheet.title = sheet_name()
+    columns = [column for column in COLUMNS if column not in OPTIONAL_COLUMNS]
+    headers = [header(column) for column in columns]
+    example = EXAMPLE_ROW | language["example"]
     sheet.append(headers)
-    sheet.append([EXAMPLE_ROW[column] for column in headers])
+    sheet.append([example[column] for column in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for index, column in enumerate(headers, start=1):
-        width = max(len(column), len(str(EXAMPLE_ROW[column]))) + 2
+    for index, (column, title) in enumerate(zip(columns, headers, strict=True), start=1):
+        width = max(len(title), len(str(example[column]))) + 2
         sheet.column_dimensions[get_column_letter(index)].width = min(width, 45)
     sheet.freeze_panes = "A2"
 
-    help_sheet = book.create_sheet("help")
-    help_sheet.append(["column", "Кыргызча", "Русский", "English", "Also headed / Башка аталыш"])
+    help_sheet = book.create_sheet(language["help_sheet"])
+    help_sheet.append(list(language["help"]))
     for column, aliases in COLUMNS.items():
-        name = f"{column} (optional)" if column in OPTIONAL_COLUMNS else column
+        name = header(column)
+        if column in OPTIONAL_COLUMNS:
+            name = f"{name} ({language['optional']})"
         help_sheet.append([name, *COLUMN_HELP[column], "; ".join(aliases)])
     help_sheet.append([])
     for note in TEMPLATE_NOTES:

@@ -8,6 +8,7 @@ import io
 import os
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -21,6 +22,13 @@ from .results import ImportRefused
 MAX_ROWS = 200_000
 
 SHEET_NAMES = ("results", "натыйжалар", "результаты")
+# The name the template gives the sheet, and the messages use, per interface language.
+SHEET_NAME = {"ky": "натыйжалар", "ru": "результаты"}
+
+
+def sheet_name():
+    """The results sheet's name in the interface's language."""
+    return SHEET_NAME.get((translation.get_language() or "")[:2], SHEET_NAMES[0])
 
 
 @dataclass(frozen=True)
@@ -80,10 +88,13 @@ def _results_sheet(sheets):
             return sheet
     raise ImportRefused(
         _(
-            "The workbook has no sheet named “results”; its sheets are: %(sheets)s. Name the "
-            "sheet with the results “results” (or download the template)."
+            "The workbook has no sheet named “%(name)s”; its sheets are: %(sheets)s. Name the "
+            "sheet with the results “%(name)s” (or download the template)."
         )
-        % {"sheets": ", ".join(f"“{sheet.name}”" for sheet in sheets) or "—"}
+        % {
+            "name": sheet_name(),
+            "sheets": ", ".join(f"“{sheet.name}”" for sheet in sheets) or "—",
+        }
     )
 
 

@@ -17,7 +17,7 @@ from academics.models import Faculty, Student, StudyGroup
 from academics.querysets import user_faculty_id
 from portal.tables import configure, export_response
 
-from .. import services
+from .. import importer, services
 from ..choices import Attempt, SheetStatus
 from ..filtersets import GroupFilterSet
 from ..forms import change_labels
@@ -198,7 +198,12 @@ def session_list(request):
     return render(
         request,
         "sessions_app/session_list.html",
-        {"sessions": sessions, "table": table, "scope": scope_faculty(request.user)},
+        {
+            "sessions": sessions,
+            "table": table,
+            "scope": scope_faculty(request.user),
+            "can_import": importer.can_import(request.user),
+        },
     )
 
 
@@ -295,7 +300,13 @@ def group_detail(request, session_id, group_id):
     return render(
         request,
         "sessions_app/group_detail.html",
-        {"session": session, "group": group, "rows": rows, "table": table},
+        {
+            "session": session,
+            "group": group,
+            "rows": rows,
+            "table": table,
+            "can_import": importer.can_import(request.user),
+        },
     )
 
 

@@ -8,7 +8,7 @@ it.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,13 +17,10 @@ from jobs import services as jobs
 from jobs.choices import JobKind
 
 from .. import importer
+from ..importer.errors import ERRORS, errors_workbook, keep_errors, kept_errors
 from ..importer.page import STAGING, page_context
-from ..jobs import StoredResult, result_document
-from ..tables import ImportErrorTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The errors of the last file checked with errors, read back for their list's other pages.
-CHECKED_KEY = "results_import_checked"
 
 
 def _as_job(checked):
@@ -45,42 +42,21 @@ def import_results(request):
     if not importer.can_import(request.user):
         raise PermissionDenied
     if request.method == "POST":
-        request.session.pop(CHECKED_KEY, None)
         if "token" in request.POST:
             return _confirm(request)
         return _preview(request)
-    if any(key.startswith(ImportErrorTable._meta.prefix) for key in request.GET):
-        page = _checked_again(request)
-        if page is not None:
-            return page
-    request.session.pop(CHECKED_KEY, None)
     return render(request, "sessions_app/import.html", page_context())
 
 
 def _with_errors(request, template, result, filename):
-    """The preview or result of a file with errors. The file is not kept, its errors are (in
-    the session, until the next upload): the errors list's other pages read them back."""
-    request.session[CHECKED_KEY] = {"filename": filename, "result": result_document(result)}
+    """The preview or result of a file with errors, grouped by kind. The file is not kept, its
+    errors are, for their download (importer.errors)."""
+    token = keep_errors(result.errors)
+    ERRORS.remember(request, token, filename)
     return render(
         request,
         template,
-        page_context(result, filename=filename),
-        status=403 if result.forbidden else 200,
-    )
-
-
-def _checked_again(request):
-    checked = request.session.get(CHECKED_KEY)
-    if checked is None:
-        return None
-    result = StoredResult(checked["result"])
-    template = (
-        "sessions_app/import_preview.html" if result.dry_run else "sessions_app/import_result.html"
-    )
-    return render(
-        request,
-        template,
-        page_context(result, filename=checked["filename"]),
+        page_context(result, filename=filename, errors_token=token),
         status=403 if result.forbidden else 200,
     )
 
@@ -162,4 +138,17 @@ def _confirm(request):
 def template(request):
     response = HttpResponse(importer.build_template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="results-template.xlsx"'
+    return response
+
+
+@require_http_methods(["GET"])
+def errors(request, token):
+    """Every error of a file this session checked, as a workbook."""
+    if not importer.can_import(request.user):
+        raise PermissionDenied
+    filename = ERRORS.pending(request, token)
+    if filename is None:
+        raise Http404
+    response = HttpResponse(errors_workbook(kept_errors(token)), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="results-errors.xlsx"'
     return response

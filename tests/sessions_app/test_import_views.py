@@ -183,23 +183,3 @@ def test_anonymous_users_are_sent_to_log_in(db):
 def test_the_admin_links_the_results_import(admin_client, model):
     html = admin_client.get(f"/admin/sessions_app/{model}/").content.decode()
     assert 'href="/sessions/import/"' in html
-
-
-def test_a_long_errors_list_pages_and_its_other_pages_are_read_back(client):
-    rows = [row(student_id=f"99{n:05d}", student_name=f"Student {n}", grade="7") for n in range(60)]
-    response = client.post(URL, {"file": upload(workbook(rows))})
-    assert response.status_code == 200
-    first = response.context["errors_table"]
-    assert len(first.paginated_rows) == 50 and first.paginator.num_pages == 2
-    assert "?errors-page=2" in response.content.decode()
-
-    second = client.get(URL, {"errors-page": 2})
-
-    assert second.status_code == 200
-    assert [r.record.row for r in second.context["errors_table"].paginated_rows] == list(
-        range(52, 62)
-    )
-    assert "60 errors in 60 of 60 rows" in second.content.decode()
-    # The plain page forgets them: a later ?errors-page= shows the upload form.
-    assert client.get(URL).status_code == 200
-    assert "errors_table" not in client.get(URL, {"errors-page": 2}).context

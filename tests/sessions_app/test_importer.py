@@ -297,7 +297,12 @@ def test_every_bad_row_is_listed():
 @pytest.mark.parametrize(
     "change, indexes, column, reason",
     [
-        ({"kind": "credit", "grade": "5"}, [0], "grade", "“5” is not allowed here; use one of"),
+        (
+            {"kind": "credit", "grade": "5"},
+            [0],
+            "grade",
+            "“5 (excellent)” is not allowed here; use one of",
+        ),
         ({"grade": "3"}, [4], "grade", "not admitted"),
         ({"not_admitted_reason": "valid"}, [0, 1], "not_admitted_reason", "blank"),
         ({"academic_year": "2023"}, [0], "academic_year", "not an academic year"),
