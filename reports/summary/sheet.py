@@ -34,8 +34,8 @@ NOT_ADMITTED = "not_admitted"
 OWING = "owing"
 CATEGORY_LABELS = {
     **CATEGORIES,
-    OWING: pgettext_lazy("category", "Owing"),
-    NOT_ADMITTED: pgettext_lazy("category", "Not admitted"),
+    OWING: _("owes"),
+    NOT_ADMITTED: pgettext_lazy("category", "not admitted"),
 }
 # The lines of counts under each assessment's column: the grades, then what is missing or owed.
 TALLY = (

@@ -386,3 +386,20 @@ def test_an_unknown_record_book_is_refused_by_its_cell(summary_world):
     response = upload(client, summary_world, book)
     assert response.status_code == 400
     assert "B8: no student with the record book “NO-SUCH”" in response.content.decode()
+
+
+def test_a_cell_on_a_submitted_sheet_is_refused_with_its_cell_and_sheet(summary_world):
+    dean = summary_world["dean"]
+    client = client_for(dean)
+    exam1, exam2, _credit = summary_world["exams"]
+    services.submit_sheet(services.open_sheet(exam2, Attempt.MAIN), dean)
+    book = download(client, summary_world)
+    cell = cell_of(summary_world, "J", exam2, Attempt.MAIN)
+    book.worksheets[0][cell] = "4"
+    book.worksheets[0][cell_of(summary_world, "D", exam1, Attempt.MAIN)] = "4"  # an open sheet
+    before = GradeChange.objects.count()
+    response = upload(client, summary_world, book)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f"{cell} ({exam2.discipline.name}, main): the sheet is submitted" in html
+    assert GradeChange.objects.count() == before
