@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from portal.uploads import XLSX, Refused, check_upload
+from portal.uploads import XLSX, Refused, inspect_upload
 from sessions_app import services
 from sessions_app.choices import ChangeSource, SheetStatus
 from sessions_app.forms import grade_cell_text, parse_grade
@@ -42,6 +42,8 @@ from .workbook import (
 )
 
 BLANK = ("", None)
+# A group's summary has a few dozen rows; the workbook is read whole only below this.
+MAX_ROWS = 2000
 # Refusals listed in full; past this many the message says how many more there are.
 MAX_MESSAGES = 30
 
@@ -312,7 +314,13 @@ def import_summary(upload, session, group, user, filename=None):
     """Write the grades of an uploaded summary workbook of `group` in `session`, or nothing.
     Returns Uploaded; raises UploadRefused (the file's check) or SummaryRefused."""
     filename = filename or getattr(upload, "name", "") or "—"
-    check_upload(upload, filename, kinds=(XLSX,))
+    inspection = inspect_upload(upload, filename, kinds=(XLSX,))
+    if any(sheet.rows > MAX_ROWS for sheet in inspection.sheets):
+        # A summary is a group's: a sheet far longer is not one, and is not read whole.
+        raise SummaryRefused(
+            _("“%(file)s” has more than %(rows)s rows: it is not a group summary sheet.")
+            % {"file": filename, "rows": MAX_ROWS}
+        )
     book = load_workbook(upload, data_only=True)
     payload = _identity(book, filename, session, group)
     sheet = book.worksheets[0]

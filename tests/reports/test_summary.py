@@ -7,7 +7,9 @@ from collections import Counter
 from io import BytesIO
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -403,3 +405,28 @@ def test_a_cell_on_a_submitted_sheet_is_refused_with_its_cell_and_sheet(summary_
     assert response.status_code == 400
     assert f"{cell} ({exam2.discipline.name}, main): the sheet is submitted" in html
     assert GradeChange.objects.count() == before
+
+
+def test_a_sheet_far_longer_than_a_group_is_refused_unread(summary_world):
+    client = client_for(summary_world["dean"])
+    book = download(client, summary_world)
+    for row in range(1, 2100):
+        book.worksheets[0].cell(row, 40, "x")
+    response = upload(client, summary_world, book, name="long.xlsx")
+    assert response.status_code == 400
+    assert "“long.xlsx” has more than 2000 rows" in response.content.decode()
+
+
+def test_the_summary_takes_the_same_queries_whatever_the_groups_size(summary_world):
+    session, group = summary_world["session"], summary_world["group"]
+    with CaptureQueriesContext(connection) as small:
+        group_summary(session, group)
+    exam1 = summary_world["exams"][0]
+    newcomers = [factories.student(group=group) for _ in range(5)]
+    services.ensure_admissions(session, group)
+    sheet = services.open_sheet(exam1, Attempt.MAIN)
+    services.record_grades(sheet, {s.pk: "4" for s in newcomers}, None, version=sheet.version)
+    with CaptureQueriesContext(connection) as big:
+        summary = group_summary(session, group)
+    assert len(summary.lines) == 15
+    assert len(big.captured_queries) == len(small.captured_queries)
