@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
@@ -110,7 +111,8 @@ def summary_xlsx(request, session_id, group_id):
     response = HttpResponse(
         workbook.workbook_bytes(summary, settings.UNIVERSITY_NAME), content_type=XLSX
     )
-    response["Content-Disposition"] = f'attachment; filename="{workbook.filename(summary)}"'
+    # The group's name is Cyrillic: RFC 6266's filename* carries it, with an ASCII fallback.
+    response["Content-Disposition"] = content_disposition_header(True, workbook.filename(summary))
     return response
 
 

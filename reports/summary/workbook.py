@@ -149,7 +149,12 @@ def _students(sheet, summary):
 
 
 def _tallies(sheet, summary, row):
-    """Under the students: per assessment, how many got each grade, then how many owe it."""
+    """Under the students: per assessment, how many got each grade, then how many owe it: before
+    АКЖ in the main column, after АКЖ in the АКЖ column (a line says so)."""
+    row += 1
+    note = _("Counts per assessment: before АКЖ under “main”, after АКЖ under “АКЖ”.")
+    sheet.cell(row, NAME_COL, safe_text(note)).font = Font(bold=True)
+    row += 1
     rows = [
         (label, [counts[stage] for stage in Stage.VALUES]) for label, counts in summary.tally_rows()
     ]

@@ -75,6 +75,8 @@ def cell_of(sw, student_letter, assessment, attempt):
 def download(client, sw, group=None):
     response = client.get(urls(sw, group)["xlsx"])
     assert response.status_code == 200
+    # The group's Cyrillic name travels in RFC 6266's filename*.
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''summary-")
     return load_workbook(BytesIO(response.content))
 
 
