@@ -52,10 +52,11 @@ class By:
     FACULTY = "faculty"
     PROGRAM = "program"
     GROUP = "group"
+    VALUES = (UNIVERSITY, FORM, FACULTY, PROGRAM, GROUP)
     # One row per student of the contingent: the counts are 0 or 1, so they say which category
-    # the student falls in (the group summary sheet shows it beside their grades).
+    # the student falls in (the group summary sheet shows it beside their grades). Not among the
+    # VALUES that the API and the command offer: it names students.
     STUDENT = "student"
-    VALUES = (UNIVERSITY, FORM, FACULTY, PROGRAM, GROUP, STUDENT)
 
 
 # The counts of a row, in the order of the report and of the JSON.

@@ -432,3 +432,12 @@ def test_the_summary_takes_the_same_queries_whatever_the_groups_size(summary_wor
         summary = group_summary(session, group)
     assert len(summary.lines) == 15
     assert len(big.captured_queries) == len(small.captured_queries)
+
+
+def test_the_api_does_not_offer_figures_per_student(summary_world):
+    client = client_for(summary_world["rector"])
+    response = client.get(
+        "/api/reports/achievement/",
+        {"year": "2023-2024", "term": 2, "stage": "before", "by": "student"},
+    )
+    assert response.status_code == 400
