@@ -441,3 +441,15 @@ def test_the_api_does_not_offer_figures_per_student(summary_world):
         {"year": "2023-2024", "term": 2, "stage": "before", "by": "student"},
     )
     assert response.status_code == 400
+
+
+def test_a_group_with_no_contingent_yet_shows_an_empty_sheet(summary_world):
+    group = factories.group(program=summary_world["group"].program, name="ЭЭ-9-23")
+    client = client_for(summary_world["dean"])
+    response = client.get(urls(summary_world, group)["page"])
+    assert response.status_code == 200
+    assert "No student is in the group's contingent for this session yet." in (
+        response.content.decode()
+    )
+    book = download(client, summary_world, group=group)
+    assert book.worksheets[0]["A7"].value is None
