@@ -53,6 +53,10 @@ class By:
     PROGRAM = "program"
     GROUP = "group"
     VALUES = (UNIVERSITY, FORM, FACULTY, PROGRAM, GROUP)
+    # One row per student of the contingent: the counts are 0 or 1, so they say which category
+    # the student falls in (the group summary sheet shows it beside their grades). Not among the
+    # VALUES that the API and the command offer: it names students.
+    STUDENT = "student"
 
 
 # The counts of a row, in the order of the report and of the JSON.
@@ -137,6 +141,7 @@ _SCOPES = {
     By.FACULTY: ("f.id", "f.name", "f.kind DESC, f.name"),
     By.PROGRAM: ("p.id", "p.code", "p.code, p.name, p.level, p.form"),
     By.GROUP: ("g.id", "g.name", "f.kind DESC, f.name, g.name"),
+    By.STUDENT: ("s.id", "s.full_name", None),
 }
 
 # The grades per student come from sessions_app.StudentOutcome, which the grade service keeps

@@ -1,5 +1,6 @@
 """The report's pages: the home page, the session report and its drill-down, the sections page,
-and the dashboard (reports.dashboard.urls, in this namespace)."""
+the dashboard (reports.dashboard.urls, in this namespace) and the group summary sheet
+(reports.summary.urls, in this namespace)."""
 
 from django.urls import include, path
 
@@ -10,6 +11,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", include("reports.dashboard.urls")),
+    path("summary/", include("reports.summary.urls")),
     path("reports/session/", views.session_report, name="session_report"),
     path("reports/sections/", sections_views.sections, name="sections"),
     path("reports/session/export.xlsx", views.session_report_xlsx, name="session_report_xlsx"),

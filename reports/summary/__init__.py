@@ -1,0 +1,1 @@
+"""The group summary sheet (сводная ведомость): its page, printout, workbook and upload."""
