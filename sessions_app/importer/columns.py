@@ -15,7 +15,8 @@ from academics.models import AcademicYear
 from academics.resources import HEADER_ALIASES, IGNORED_HEADERS
 from academics.widgets import NO, YES, ChoiceWidget, cell_text, normalize
 
-from ..choices import AssessmentKind, Attempt, GradeValue, NotAdmittedReason
+from .. import forms, services
+from ..choices import AssessmentKind, Attempt, NotAdmittedReason
 from .results import ImportRefused
 
 # Each column: its canonical English header, which the template writes, and the Kyrgyz and
@@ -72,7 +73,8 @@ _SHARED_ALIASES = {
 }
 
 # What the cells of the sessions' own vocabularies may say besides the stored value and the
-# labels (academics.widgets.CHOICE_ALIASES holds those of the academic structure).
+# labels (academics.widgets.CHOICE_ALIASES holds those of the academic structure). The grade
+# cell's words are the grade sheet's own, rules.GRADE_WORDS, read by `_grade`.
 CHOICE_ALIASES = {
     AssessmentKind: {
         AssessmentKind.EXAM: ("экзамен",),
@@ -121,43 +123,6 @@ CHOICE_ALIASES = {
             "неуважительная",
             "неуважительная причина",
             "по неуважительной причине",
-        ),
-    },
-    GradeValue: {
-        GradeValue.EXCELLENT: ("эң жакшы", "отлично", "excellent"),
-        GradeValue.GOOD: ("жакшы", "хорошо", "good"),
-        GradeValue.SATISFACTORY: ("канааттандырарлык", "удовлетворительно", "satisfactory"),
-        GradeValue.UNSATISFACTORY: (
-            "канааттандырарлык эмес",
-            "канааттандырарлыксыз",
-            "неудовлетворительно",
-            "unsatisfactory",
-        ),
-        GradeValue.ABSENT: (
-            "келген жок",
-            "келбеди",
-            "келбеген",
-            "неявка",
-            "не явился",
-            "не явилась",
-            "н/я",
-            "no show",
-        ),
-        GradeValue.PASS: (
-            "эсептелди",
-            "сынак коюлду",
-            "өттү",
-            "зачтено",
-            "зачет",
-            "passed",
-        ),
-        GradeValue.FAIL: (
-            "эсептелген жок",
-            "сынак коюлган жок",
-            "өткөн жок",
-            "не зачтено",
-            "незачет",
-            "failed",
         ),
     },
 }
@@ -467,6 +432,17 @@ def _year_of_study(raw):
     return int(text)
 
 
+def _grade(raw):
+    """A grade cell as (value, points): a word of rules.GRADE_WORDS or a digit 2–5 is the value
+    (points None); other whole numbers 0–100 are points, converted by the scale; ("", None) is a
+    blank. What the grade sheet page accepts (forms.read_cell), whatever the kind: whether the
+    assessment takes it is checked with the row's kind (records._contradictions)."""
+    read = forms.read_cell(cell_text(raw))
+    if isinstance(read, int):
+        return services.points_to_value(read), read
+    return read, None
+
+
 def parsers():
     """A fresh parser per column: each remembers the cells of one import."""
     return {
@@ -486,6 +462,6 @@ def parsers():
         "discipline": Column(_keyed(_text(250))),
         "kind": Column(_choice(AssessmentKind)),
         "attempt": Column(_choice(Attempt)),
-        "grade": Column(_choice(GradeValue, required=False)),
+        "grade": Column(_grade),
         "year_of_study": Column(_year_of_study),
     }

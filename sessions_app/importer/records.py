@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from academics.choices import Funding
 from academics.widgets import cell_text, normalize
 
-from .. import rules
+from .. import forms, rules
 from ..choices import AssessmentKind, Attempt
 from .columns import parsers
 from .results import RowError
@@ -122,6 +122,7 @@ class Mark(NamedTuple):
     kind: str
     attempt: str
     grade: str  # "" when blank
+    points: int | None  # when the cell gave points (the grade is then their value on the scale)
 
 
 class ResultRow(NamedTuple):
@@ -338,7 +339,7 @@ class _Reader:
                 discipline_key,
                 values["kind"],
                 values["attempt"],
-                values["grade"],
+                *values["grade"],
             )
             contradictions = _contradictions(mark)
             attempt = AttemptKey(discipline_key, mark.kind, mark.attempt)
@@ -451,6 +452,8 @@ def _contradictions(mark):
         )
     if mark.grade and not mark.admitted:
         problems.append(Problem("grade", _("the student is not admitted: leave the grade blank")))
+    elif mark.points is not None and not forms.points_allowed(mark.kind):
+        problems.append(Problem("grade", rules.not_allowed(mark.points, mark.kind).message))
     elif mark.grade and mark.grade not in rules.ALLOWED[mark.kind]:
         problems.append(Problem("grade", rules.not_allowed(mark.grade, mark.kind).message))
     return problems
