@@ -186,7 +186,9 @@ def test_the_admin_links_the_results_import(admin_client, model):
 
 
 def test_a_long_errors_list_pages_and_its_other_pages_are_read_back(client):
-    rows = [row(student_id=f"99{n:05d}", student_name=f"Student {n}", grade="7x") for n in range(60)]
+    rows = [
+        row(student_id=f"99{n:05d}", student_name=f"Student {n}", grade="7x") for n in range(60)
+    ]
     response = client.post(URL, {"file": upload(workbook(rows))})
     assert response.status_code == 200
     first = response.context["errors_table"]
