@@ -11,7 +11,7 @@ from django.utils import translation
 from academics import roles
 from academics.models import AcademicYear, Discipline, Faculty, Program, Student, StudyGroup
 from sessions_app import importer, rules, services
-from sessions_app.choices import Attempt, ChangeSource, SheetStatus
+from sessions_app.choices import Attempt, ChangeSource, GradeValue, SheetStatus
 from sessions_app.models import (
     Admission,
     Assessment,
@@ -754,6 +754,156 @@ def test_russian_headers_and_values():
 def test_errors_name_the_column_as_the_file_heads_it():
     result = run([row(grade="отлично!")], headers=[RUSSIAN[key] for key in HEADERS])
     assert str(result.errors[0]).startswith("Row 2, column “Оценка”: ")
+
+
+# Grade words and points: the grade sheet's vocabulary (rules.GRADE_WORDS), and points by the scale
+
+
+def russian_row(n, discipline, kind, grade, attempt="основная", **values):
+    """A row of a dean's office's Russian-worded file; `n` picks the student."""
+    return row(
+        student_id=f"24000{n:02d}",
+        student_name=f"Студент {n}",
+        level="бакалавр",
+        form="очная",
+        funding="бюджет",
+        admitted="да",
+        discipline=discipline,
+        kind=kind,
+        attempt=attempt,
+        grade=grade,
+        **values,
+    )
+
+
+def russian_file_with_abbreviations_and_points():
+    """Grades as registrars write them: abbreviations with dots and capitals, points as Excel
+    number cells (87.0 is a float, 64 an int), a digit grade as a float (4.0). Row 2 onwards."""
+    return [
+        russian_row(1, "Математика", "экзамен", "Отл."),  # row 2
+        russian_row(1, "Физика", "зачёт", "зач."),  # row 3
+        russian_row(1, "Курсовая", "курсовая работа", 87.0),  # row 4
+        russian_row(2, "Математика", "экзамен", " Хор "),  # row 5
+        russian_row(2, "Физика", "зачёт", "Н/Я"),  # row 6
+        russian_row(2, "Курсовая", "курсовая работа", 64),  # row 7
+        russian_row(3, "Математика", "экзамен", "Удовл."),  # row 8
+        russian_row(3, "Физика", "зачёт", "Не  зач."),  # row 9
+        russian_row(3, "Курсовая", "курсовая работа", 4.0),  # row 10
+        russian_row(4, "Математика", "экзамен", "неуд."),  # row 11
+        russian_row(4, "Физика", "зачёт", "незачтено"),  # row 12
+        russian_row(4, "Курсовая", "курсовая работа", "0"),  # row 13
+        russian_row(4, "Математика", "экзамен", "УД", attempt="пересдача"),  # row 14
+        russian_row(4, "Физика", "зачёт", "Зачтено", attempt="пересдача"),  # row 15
+    ]
+
+
+def stored_grades():
+    return {
+        (g.student.record_book, g.assessment.discipline.name, g.attempt): (g.value, g.points)
+        for g in Grade.objects.select_related("student", "assessment__discipline")
+    }
+
+
+def test_a_russian_file_with_abbreviations_and_points_imports_without_editing():
+    rows = russian_file_with_abbreviations_and_points()
+    result = run(rows, headers=[RUSSIAN[key] for key in HEADERS])
+    assert result.ok, messages(result)
+    assert stored_grades() == {
+        ("2400001", "Математика", "main"): ("5", None),
+        ("2400001", "Физика", "main"): ("pass", None),
+        ("2400001", "Курсовая", "main"): ("5", 87),
+        ("2400002", "Математика", "main"): ("4", None),
+        ("2400002", "Физика", "main"): ("absent", None),
+        ("2400002", "Курсовая", "main"): ("3", 64),
+        ("2400003", "Математика", "main"): ("3", None),
+        ("2400003", "Физика", "main"): ("fail", None),
+        ("2400003", "Курсовая", "main"): ("4", None),
+        ("2400004", "Математика", "main"): ("2", None),
+        ("2400004", "Физика", "main"): ("fail", None),
+        ("2400004", "Курсовая", "main"): ("2", 0),
+        ("2400004", "Математика", "retake"): ("3", None),
+        ("2400004", "Физика", "retake"): ("pass", None),
+    }
+    # The audit keeps the points as the grade sheet page's writes do.
+    change = GradeChange.objects.get(student__record_book="2400001", new_points__isnull=False)
+    assert (change.new_value, change.new_points, change.source) == ("5", 87, ChangeSource.IMPORT)
+
+
+def test_the_same_file_with_points_imported_again_changes_nothing():
+    data = workbook(
+        russian_file_with_abbreviations_and_points(), headers=[RUSSIAN[key] for key in HEADERS]
+    )
+    assert importer.import_results(data).ok
+    before = (stored_grades(), GradeChange.objects.count(), snapshot())
+    again = importer.import_results(data)
+    assert again.ok, messages(again)
+    assert counts(again)["Grade"] == (0, 0, 14)
+    assert (stored_grades(), GradeChange.objects.count(), snapshot()) == before
+
+
+def test_points_follow_the_configured_scale(settings):
+    settings.GRADE_POINTS_SCALE = [(90, "5"), (75, "4"), (60, "3"), (0, "2")]
+    rows = [russian_row(n, "Математика", "экзамен", p) for n, p in enumerate((89, 90, 60, 59))]
+    assert run(rows).ok
+    points = dict(Grade.objects.values_list("points", "value"))
+    assert points == {89: "4", 90: "5", 60: "3", 59: "2"}
+
+
+def test_kyrgyz_short_forms_import():
+    rows = [
+        russian_row(1, "Математика", "экзамен", "Эң жак."),
+        russian_row(2, "Математика", "экзамен", "жак."),
+        russian_row(3, "Математика", "экзамен", "канаат."),
+        russian_row(4, "Математика", "экзамен", "к/ж"),
+        russian_row(5, "Математика", "экзамен", "канааттандыраарлык эмес"),
+        russian_row(1, "Физика", "сынак", "сыналды"),
+        russian_row(2, "Физика", "сынак", "сыналган жок"),
+    ]
+    result = run(rows, headers=[KYRGYZ[key] for key in HEADERS])
+    assert result.ok, messages(result)
+    assert sorted(Grade.objects.values_list("student__record_book", "value")) == [
+        ("2400001", "5"),
+        ("2400001", "pass"),
+        ("2400002", "4"),
+        ("2400002", "fail"),
+        ("2400003", "3"),
+        ("2400004", "absent"),
+        ("2400005", "2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "kind, grade, says",
+    [
+        ("экзамен", 87.5, "“87.5” is not points: points are a whole number from 0 to 100."),
+        ("экзамен", "87,5", "“87,5” is not points"),
+        ("экзамен", 101, "“101” is not points"),
+        ("экзамен", "-3", "“-3” is not points"),
+        ("экзамен", "отлл", "“отлл” is not a grade"),
+        ("экзамен", "зач.", "“pass” is not allowed here; use one of: 2, 3, 4, 5, absent."),
+        ("зачёт", "отл", "“5” is not allowed here; use one of: absent, fail, pass."),
+        ("зачёт", 80, "“80” is not allowed here; use one of: absent, fail, pass."),
+    ],
+)
+def test_a_bad_grade_word_or_points_is_refused_on_its_row_and_column(kind, grade, says):
+    rows = [russian_row(1, "Математика", "экзамен", "отл"), russian_row(1, "Физика", kind, grade)]
+    result = run(rows, headers=[RUSSIAN[key] for key in HEADERS])
+    assert not result.ok and not result.written
+    assert snapshot() == EMPTY
+    assert [(e.row, e.column) for e in result.errors] == [(3, "Оценка")]
+    assert says in result.errors[0].message
+    assert str(result.errors[0]).startswith("Row 3, column “Оценка”: ")
+
+
+def test_the_grade_words_are_the_rules_table_and_nowhere_else():
+    # The import keeps no grade words of its own: its grade cell reads rules.GRADE_WORDS.
+    assert GradeValue not in importer.CHOICE_ALIASES
+    grade = importer.columns.parsers()["grade"]
+    for value, words in rules.GRADE_WORDS.items():
+        for word in words:
+            assert grade(word) == (True, (value, None)), word
+            assert grade(f" {word.upper()}. ") == (True, (value, None)), word
+    assert grade(87.0) == (True, ("5", 87))
 
 
 # Files that are refused
