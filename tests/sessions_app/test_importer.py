@@ -1024,6 +1024,26 @@ def test_the_template_imports_as_it_is():
     assert Grade.objects.get().value == "4"
 
 
+def test_the_template_s_help_sheet_lists_the_grade_words_and_the_scale_in_the_interface_language():
+    with translation.override("ru"):
+        book = openpyxl.load_workbook(io.BytesIO(importer.build_template()))
+    rows = [[cell.value for cell in r] for r in book["help"].iter_rows()]
+    by_label = {r[0]: r for r in rows if r[0]}
+    # Each grade by its Russian label, with every word of rules.GRADE_WORDS for it.
+    for value, label in [
+        ("5", "5 (отлично)"),
+        ("3", "3 (удовлетворительно)"),
+        ("fail", "не зачтено"),
+    ]:
+        assert by_label[label][1].split("; ") == list(rules.GRADE_WORDS[value])
+    assert by_label["не зачтено"][2] == "зачёт"
+    assert "экзамен" in by_label["5 (отлично)"][2] and "зачёт" not in by_label["5 (отлично)"][2]
+    # The points scale, band by band, from the configured scale.
+    assert by_label["87–100"][1] == "5 (отлично)"
+    assert by_label["61–73"][1] == "3 (удовлетворительно)"
+    assert by_label["0–60"][1] == "2 (неудовлетворительно)"
+
+
 def test_the_command_imports_and_prints_a_summary(tmp_path):
     path = tmp_path / "results.xlsx"
     path.write_bytes(workbook(good_rows()))
