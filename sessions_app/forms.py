@@ -73,14 +73,21 @@ def read_cell(text):
     if value is not None:
         return value
     token = rules.grade_key(text)
-    whole = _WHOLE.fullmatch(token)
-    if whole and int(whole[1]) <= MAX_POINTS:
-        number = int(whole[1])
-        # "5.0" from a number cell is the grade 5, as "5" is.
-        return rules.grade_word(str(number)) or number
-    if _NUMBER.fullmatch(token):
+    if not _NUMBER.fullmatch(token):
+        raise ValueError(NOT_A_GRADE % {"value": text})
+    points = read_points(text)
+    # "5.0" from a number cell is the grade 5, as "5" is.
+    return rules.grade_word(str(points)) or points
+
+
+def read_points(text):
+    """Whole points 0–100 as written ("87", "87.0", "87,0"); a ValueError saying why for
+    anything else (the results import's points column, and points in a grade cell)."""
+    text = (text or "").strip()
+    whole = _WHOLE.fullmatch(rules.grade_key(text))
+    if whole is None or int(whole[1]) > MAX_POINTS:
         raise ValueError(NOT_POINTS % {"value": text})
-    raise ValueError(NOT_A_GRADE % {"value": text})
+    return int(whole[1])
 
 
 def allowed(value, kind):

@@ -56,8 +56,10 @@ COLUMNS = {
     "grade": ("Баа", "Оценка", "mark"),
     # Optional: the year of study of a group the import creates (1 when the column is absent).
     "year_of_study": ("Курс",),
+    # Optional: the points of the grade, as a dean's office's own sheet keeps them beside it.
+    "points": ("Упай", "Балл", "Баллы", "Упайлар", "Итоговый балл"),
 }
-OPTIONAL_COLUMNS = {"year_of_study"}
+OPTIONAL_COLUMNS = {"year_of_study", "points"}
 _SHARED_ALIASES = {
     "academic_year": "academic_year",
     "term": "term",
@@ -213,12 +215,23 @@ COLUMN_HELP = {
         "Attempt: main (the session) or retake (АКЖ)",
     ),
     "grade": (
-        "Баа: экзамен — 5, 4, 3, 2, келген жок; сынак — pass (эсептелди), fail (эсептелген "
-        "жок), келген жок. Уруксат берилбесе бош. АКЖ катарында бош баа — АКЖга уруксат гана",
-        "Оценка: экзамен — 5, 4, 3, 2, неявка; зачёт — pass (зачтено), fail (не зачтено), "
-        "неявка. Пусто при недопуске. Пустая оценка в строке АКЖ записывает только допуск",
-        "Grade: exam — 5, 4, 3, 2, absent; credit — pass, fail, absent. Blank when not "
-        "admitted. A retake row with a blank grade records only the admission to АКЖ",
+        "Баа: экзамен — 5, 4, 3, 2, келген жок же упай 0–100; сынак — pass (эсептелди), fail "
+        "(эсептелген жок), келген жок; сөз менен же кыскача да болот (төмөндө). Уруксат "
+        "берилбесе бош. АКЖ катарында бош баа — АКЖга уруксат гана",
+        "Оценка: экзамен — 5, 4, 3, 2, неявка или баллы 0–100; зачёт — pass (зачтено), fail "
+        "(не зачтено), неявка; можно словами и сокращениями (ниже). Пусто при недопуске. "
+        "Пустая оценка в строке АКЖ записывает только допуск",
+        "Grade: exam — 5, 4, 3, 2, absent or points 0–100; credit — pass, fail, absent; in "
+        "words or their short forms too (below). Blank when not admitted. A retake row with a "
+        "blank grade records only the admission to АКЖ",
+    ),
+    "points": (
+        "Упай (0–100), милдеттүү эмес: толтурулса, баа шкала боюнча упайдан чыгат; баа "
+        "мамычасы бош калат же ага дал келет. Упайды баа мамычасына да жазууга болот",
+        "Баллы (0–100), необязательно: если заполнены, оценка выводится из них по шкале; "
+        "столбец оценки пуст или совпадает с ней. Баллы можно писать и в столбец оценки",
+        "Points (0–100), optional: when given, the grade is their value on the scale; the grade "
+        "cell is then blank or agrees with it. Points may also be written in the grade column",
     ),
     "year_of_study": (
         "Курс (1–6), милдеттүү эмес: жаңы тайпа үчүн гана",
@@ -443,6 +456,12 @@ def _grade(raw):
     return read, None
 
 
+def _points(raw):
+    """The points column's cell: whole points 0–100 (forms.read_points), None when blank."""
+    text = cell_text(raw)
+    return forms.read_points(text) if text else None
+
+
 def parsers():
     """A fresh parser per column: each remembers the cells of one import."""
     return {
@@ -464,4 +483,5 @@ def parsers():
         "attempt": Column(_choice(Attempt)),
         "grade": Column(_grade),
         "year_of_study": Column(_year_of_study),
+        "points": Column(_points),
     }

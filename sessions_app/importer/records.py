@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from academics.choices import Funding
 from academics.widgets import cell_text, normalize
 
-from .. import forms, rules
+from .. import forms, rules, services
 from ..choices import AssessmentKind, Attempt
 from .columns import parsers
 from .results import RowError
@@ -44,7 +44,15 @@ ENROLMENT_COLUMNS = (
     "funding",
     "year_of_study",
 )
-MARK_COLUMNS = ("admitted", "not_admitted_reason", "discipline", "kind", "attempt", "grade")
+MARK_COLUMNS = (
+    "admitted",
+    "not_admitted_reason",
+    "discipline",
+    "kind",
+    "attempt",
+    "grade",
+    "points",
+)
 
 
 # Keys: how the file names what it speaks of.
@@ -239,7 +247,7 @@ class _Reader:
         self.parsers = parsers()
         index = headers.index
         self.enrolment_columns = [c for c in ENROLMENT_COLUMNS if c in index]
-        self.mark_columns = list(MARK_COLUMNS)
+        self.mark_columns = [c for c in MARK_COLUMNS if c in index]
         self.enrolment_cells = itemgetter(*(index[c] for c in self.enrolment_columns))
         self.mark_cells = itemgetter(*(index[c] for c in self.mark_columns))
         self.width = max(index.values()) + 1
@@ -330,6 +338,8 @@ class _Reader:
     def read_mark(self, cells):
         values, problems = self.parse(self.mark_columns, cells)
         mark, contradictions, attempt, admission = None, [], None, ()
+        if not problems:
+            values["grade"] = _with_points(values, problems)
         if not problems:
             discipline, discipline_key = values["discipline"]
             mark = Mark(
@@ -433,6 +443,41 @@ class _Reader:
 
 def _blank(cells):
     return all(c.__class__ is str and (not c or not c.strip()) for c in cells)
+
+
+def _with_points(values, problems):
+    """The (value, points) of the grade cell read with the points column's cell (None when
+    blank or absent): points there give the grade by the scale, which the grade cell may leave
+    blank or must agree with. What disagrees is added to `problems`."""
+    grade, points = values["grade"], values.get("points")
+    if points is None:
+        return grade
+    value, grade_points = grade
+    scaled = services.points_to_value(points)
+    if not values["admitted"]:
+        problem = Problem("points", _("the student is not admitted: leave the points blank"))
+    elif not forms.points_allowed(values["kind"]):
+        problem = Problem("points", rules.not_allowed(points, values["kind"]).message)
+    elif grade_points is not None and grade_points != points:
+        problem = Problem(
+            "grade",
+            _("the grade cell says %(grade)s points, the points cell %(points)s")
+            % {"grade": grade_points, "points": points},
+        )
+    elif value and value != scaled:
+        problem = Problem(
+            "grade",
+            _("“%(grade)s” is not what %(points)s points give on the scale (%(scaled)s)")
+            % {
+                "grade": rules.grade_label(value),
+                "points": points,
+                "scaled": rules.grade_label(scaled),
+            },
+        )
+    else:
+        return scaled, points
+    problems.append(problem)
+    return grade
 
 
 def _contradictions(mark):

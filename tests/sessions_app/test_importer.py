@@ -895,6 +895,52 @@ def test_a_bad_grade_word_or_points_is_refused_on_its_row_and_column(kind, grade
     assert str(result.errors[0]).startswith("Row 3, column “Оценка”: ")
 
 
+WITH_POINTS = [*HEADERS, "points"]
+RUSSIAN_WITH_POINTS = [*(RUSSIAN[key] for key in HEADERS), "Баллы"]
+
+
+def test_a_points_column_beside_the_grade_gives_the_grade_by_the_scale():
+    rows = [
+        russian_row(1, "Математика", "экзамен", "", points=87.0),  # the grade left blank
+        russian_row(2, "Математика", "экзамен", "отл.", points=92),  # agrees with the scale
+        russian_row(3, "Математика", "экзамен", "хор", points=""),  # no points: the word
+        russian_row(4, "Математика", "экзамен", 55, points=55),  # the same points twice
+        russian_row(1, "Физика", "зачёт", "зач.", points=""),
+    ]
+    data = workbook(rows, headers=RUSSIAN_WITH_POINTS, keys=WITH_POINTS)
+    result = importer.import_results(data)
+    assert result.ok, messages(result)
+    assert stored_grades() == {
+        ("2400001", "Математика", "main"): ("5", 87),
+        ("2400002", "Математика", "main"): ("5", 92),
+        ("2400003", "Математика", "main"): ("4", None),
+        ("2400004", "Математика", "main"): ("2", 55),
+        ("2400001", "Физика", "main"): ("pass", None),
+    }
+    assert counts(importer.import_results(data))["Grade"] == (0, 0, 5)
+
+
+@pytest.mark.parametrize(
+    "kind, grade, points, column, says",
+    [
+        ("экзамен", "хор", 92, "Оценка", "“4 (good)” is not what 92 points give on the scale"),
+        ("экзамен", 80, 81, "Оценка", "the grade cell says 80 points, the points cell 81"),
+        ("экзамен", "", "отл", "Баллы", "“отл” is not points"),
+        ("экзамен", "", 100.5, "Баллы", "“100.5” is not points"),
+        ("зачёт", "зач", 70, "Баллы", "“70” is not allowed here; use one of: absent, fail, pass."),
+    ],
+)
+def test_a_points_cell_that_disagrees_or_is_no_points_is_refused(kind, grade, points, column, says):
+    rows = [
+        russian_row(1, "Математика", "экзамен", "отл", points=""),
+        russian_row(1, "Физика", kind, grade, points=points),
+    ]
+    result = run(rows, headers=RUSSIAN_WITH_POINTS, keys=WITH_POINTS)
+    assert not result.ok and snapshot() == EMPTY
+    assert [(e.row, e.column) for e in result.errors] == [(3, column)]
+    assert says in result.errors[0].message
+
+
 def test_the_grade_words_are_the_rules_table_and_nowhere_else():
     # The import keeps no grade words of its own: its grade cell reads rules.GRADE_WORDS.
     assert GradeValue not in importer.CHOICE_ALIASES
