@@ -160,9 +160,21 @@ def _word_lookup():
 GRADE_LOOKUP = _word_lookup()
 
 
+# A digit with its word, as labels write a grade: "5 (excellent)", "3 — удовл.", "2 - неуд".
+_WITH_WORD = re.compile(r"(\S+) ?(?:\((.+)\)|- ?(.+))")
+
+
 def grade_word(text):
-    """The stored value a written grade word stands for, or None."""
-    return GRADE_LOOKUP.get(grade_key(text))
+    """The stored value a written grade word stands for, or None. A grade written as a digit
+    with its word ("5 (отлично)", "5 — эң жакшы") stands for it when both name the same one."""
+    key = grade_key(text)
+    value = GRADE_LOOKUP.get(key)
+    pair = _WITH_WORD.fullmatch(key) if value is None else None
+    if pair is not None:
+        first, word = GRADE_LOOKUP.get(pair[1]), GRADE_LOOKUP.get(grade_key(pair[2] or pair[3]))
+        if first is not None and first == word:
+            return first
+    return value
 
 
 def sql_list(values):

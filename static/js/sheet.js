@@ -57,6 +57,15 @@
     if (has(grammar.tokens, token)) {
       return { value: grammar.tokens[token], points: null };
     }
+    // A digit with its word, as labels write a grade ("5 (отлично)", "3 — удовл."): rules.py,
+    // grade_word, takes it when both name the same grade.
+    var pair = /^(\S+) ?(?:\((.+)\)|- ?(.+))$/.exec(token);
+    if (pair && has(grammar.tokens, pair[1])) {
+      var word = normalize(pair[2] || pair[3]);
+      if (has(grammar.tokens, word) && grammar.tokens[word] === grammar.tokens[pair[1]]) {
+        return { value: grammar.tokens[word], points: null };
+      }
+    }
     // Whole points, also as a spreadsheet writes them ("87.0"); "5.0" is the grade 5, as "5" is.
     var whole = /^([0-9]{1,3})(?:[.,]0+)?$/.exec(token);
     if (whole && has(grammar.tokens, String(Number(whole[1])))) {

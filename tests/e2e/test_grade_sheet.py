@@ -198,8 +198,8 @@ def test_the_registrars_words_and_points_are_accepted_as_typed_and_pasted(page, 
     assert label_of(driver, grid[2]).startswith("5 — ") and label_of(driver, grid[2]).endswith(
         "(87)"
     )
-    driver.execute_script(PASTE, grid[3], "Отл.\r\nнеуд\r\nзач.\r\n")
-    assert values(driver)[3:] == ["Отл.", "неуд", "зач."]
+    driver.execute_script(PASTE, grid[3], "Отл.\r\n2 — неуд\r\nзач.\r\n")
+    assert values(driver)[3:] == ["Отл.", "2 — неуд", "зач."]
     # A credit's word is no grade on an exam sheet: the script says so before the server would.
     assert [cell.get_attribute("aria-invalid") for cell in grid[3:]] == [None, None, "true"]
     grid[5].clear()

@@ -858,6 +858,7 @@ def test_kyrgyz_short_forms_import():
         russian_row(5, "Математика", "экзамен", "канааттандыраарлык эмес"),
         russian_row(1, "Физика", "сынак", "сыналды"),
         russian_row(2, "Физика", "сынак", "сыналган жок"),
+        russian_row(6, "Математика", "экзамен", "5 (эң жакшы)"),  # as the label writes it
     ]
     result = run(rows, headers=[KYRGYZ[key] for key in HEADERS])
     assert result.ok, messages(result)
@@ -869,6 +870,7 @@ def test_kyrgyz_short_forms_import():
         ("2400003", "3"),
         ("2400004", "absent"),
         ("2400005", "2"),
+        ("2400006", "5"),
     ]
 
 

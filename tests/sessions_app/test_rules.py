@@ -201,3 +201,18 @@ def test_a_word_given_to_two_grades_is_a_configuration_error(monkeypatch):
     monkeypatch.setitem(rules.GRADE_WORDS, "4", (*rules.GRADE_WORDS["4"], "Отл."))
     with pytest.raises(ImproperlyConfigured, match="Отл"):
         rules._word_lookup()
+
+
+@pytest.mark.parametrize(
+    "written, value",
+    [
+        ("5 (excellent)", "5"),
+        ("5 (эң жакшы)", "5"),
+        ("3 (удовл.)", "3"),
+        ("2 — неуд", "2"),
+        ("5 (хорошо)", None),  # the digit and the word disagree
+        ("- 5", None),
+    ],
+)
+def test_a_digit_with_its_word_stands_for_the_grade_when_both_agree(written, value):
+    assert rules.grade_word(written) == value

@@ -151,6 +151,9 @@ def test_cells_that_are_no_grade(kind, typed):
         ("Excellent", "5"),
         ("87.0", 87),
         ("5.0", "5"),
+        ("5 (отлично)", "5"),
+        ("3 — удовл.", "3"),
+        ("4 (good)", "4"),
     ],
 )
 def test_exam_cells_take_the_words_and_short_forms_of_the_rules_table(typed, expected):
@@ -175,7 +178,14 @@ def test_credit_cells_take_the_words_and_short_forms_of_the_rules_table(typed, e
 
 @pytest.mark.parametrize(
     "kind, typed",
-    [("exam", "зач"), ("credit", "отл"), ("exam", "87.5"), ("exam", "."), ("credit", "5.0")],
+    [
+        ("exam", "зач"),
+        ("credit", "отл"),
+        ("exam", "87.5"),
+        ("exam", "."),
+        ("credit", "5.0"),
+        ("exam", "5 (хорошо)"),
+    ],
 )
 def test_a_word_the_kind_does_not_take_or_a_fraction_is_no_grade(kind, typed):
     with pytest.raises(ValidationError):
