@@ -1,7 +1,11 @@
-"""What a person may type in a grade sheet's cell, and what it stands for: the one definition.
+"""What a person may type in a grade sheet's cell or write in a results file's grade cell, and
+what it stands for: the one definition of a written grade.
 
-The sheet page's script receives these tables (see `grammar`) to check cells as they are typed;
-the server parses every posted cell with `parse_grade` and the grade service checks the rest.
+The words are rules.GRADE_WORDS; a whole number 2–5 is the grade itself, 0, 1 and 6–100 are
+points, which the grade service converts by the scale (services.points_to_value). The sheet
+page's script receives these tables (see `grammar`) to check cells as they are typed; the server
+parses every posted cell with `parse_grade`, the results import every grade cell with
+`read_cell`, and the grade service checks the rest.
 """
 
 import re
@@ -10,33 +14,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import services
+from . import rules, services
 from .choices import AssessmentKind, GradeValue
 
-_ABSENT = {"н": GradeValue.ABSENT, "к": GradeValue.ABSENT, "н/я": GradeValue.ABSENT}
-_GRADED = {"5": "5", "4": "4", "3": "3", "2": "2", **_ABSENT, "absent": GradeValue.ABSENT}
-_CREDIT = {
-    "+": GradeValue.PASS,
-    "з": GradeValue.PASS,
-    "сынак": GradeValue.PASS,
-    "pass": GradeValue.PASS,
-    "-": GradeValue.FAIL,
-    "fail": GradeValue.FAIL,
-    **_ABSENT,
-    "absent": GradeValue.ABSENT,
-}
-
-# Typed token -> stored value, per kind. Credits are pass/fail; the rest are graded 5…2.
-TOKENS = {
-    AssessmentKind.EXAM: _GRADED,
-    AssessmentKind.COURSE_WORK: _GRADED,
-    AssessmentKind.PRACTICE: _GRADED,
-    AssessmentKind.CREDIT: _CREDIT,
-}
-# How a stored value is shown back in its cell: the shortest token that stands for it.
+# How a stored value is shown back in its cell: the shortest word that stands for it.
 CELL_TEXT = {GradeValue.ABSENT: "н", GradeValue.PASS: "+", GradeValue.FAIL: "-"}
-MAX_LENGTH = max(len(token) for table in TOKENS.values() for token in table)
 MAX_POINTS = 100
+# The cell's length: the longest word, with room for the dots and spaces people add.
+MAX_LENGTH = max(len(word) for words in rules.GRADE_WORDS.values() for word in words) + 8
 
 # The grade in words, as the sheet and its printout write it beside the digit.
 WORDS = {
@@ -54,10 +39,15 @@ HINTS = {
     "graded": _("Type 5, 4, 3 or 2, н for absent, or points from 0 to 100."),
     "credit": _("Type + for pass, - for fail, or н for absent."),
 }
+NOT_A_GRADE = _(
+    "“%(value)s” is not a grade: write 5, 4, 3, 2, a grade in words (the template's help sheet "
+    "lists them) or points from 0 to 100."
+)
+NOT_POINTS = _("“%(value)s” is not points: points are a whole number from 0 to 100.")
 
-# Dashes that spreadsheets and word processors put where a person typed "-".
-_DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
-_POINTS = re.compile(r"\d{1,3}", re.ASCII)
+# Whole points as a spreadsheet may write them ("87", "87.0", "87,0").
+_WHOLE = re.compile(r"(\d{1,3})(?:[.,]0+)?", re.ASCII)
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d*)?", re.ASCII)
 
 
 def points_allowed(kind):
@@ -69,7 +59,42 @@ def hint(kind):
 
 
 def typed_token(raw):
-    return (raw or "").strip().lower().translate(_DASHES)
+    """A typed cell in the form its words are compared in (rules.grade_key)."""
+    return rules.grade_key(raw)
+
+
+def read_cell(text):
+    """What a written grade stands for, whatever the assessment: "" (blank), a stored value, or
+    points (an int 0–100). A ValueError saying why for anything else."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    value = rules.grade_word(text)
+    if value is not None:
+        return value
+    token = rules.grade_key(text)
+    if not _NUMBER.fullmatch(token):
+        raise ValueError(NOT_A_GRADE % {"value": text})
+    points = read_points(text)
+    # "5.0" from a number cell is the grade 5, as "5" is.
+    return rules.grade_word(str(points)) or points
+
+
+def read_points(text):
+    """Whole points 0–100 as written ("87", "87.0", "87,0"); a ValueError saying why for
+    anything else (the results import's points column, and points in a grade cell)."""
+    text = (text or "").strip()
+    whole = _WHOLE.fullmatch(rules.grade_key(text))
+    if whole is None or int(whole[1]) > MAX_POINTS:
+        raise ValueError(NOT_POINTS % {"value": text})
+    return int(whole[1])
+
+
+def allowed(value, kind):
+    """Whether an assessment of `kind` takes `value` (read_cell's answer, not blank)."""
+    if isinstance(value, int):
+        return points_allowed(kind)
+    return value in rules.ALLOWED[kind]
 
 
 def parse_grade(raw, kind):
@@ -78,19 +103,19 @@ def parse_grade(raw, kind):
     A number from 2 to 5 is the grade itself; 0, 1 and 6–100 are points, which the grade
     service converts by the scale.
     """
-    text = typed_token(raw)
-    if not text:
+    try:
+        value = read_cell(raw)
+    except ValueError:
+        value = None
+    if value == "":
         return ""
-    value = TOKENS[kind].get(text)
-    if value is not None:
-        return str(value)
-    if points_allowed(kind) and _POINTS.fullmatch(text) and int(text) <= MAX_POINTS:
-        return int(text)
-    raise ValidationError(
-        INVALID,
-        params={"value": raw.strip(), "hint": hint(kind)},
-        code="invalid",
-    )
+    if value is None or not allowed(value, kind):
+        raise ValidationError(
+            INVALID,
+            params={"value": (raw or "").strip(), "hint": hint(kind)},
+            code="invalid",
+        )
+    return value
 
 
 def label(value, points=None):
@@ -120,7 +145,11 @@ def grade_cell_text(value, points=None):
 def grammar(kind):
     """The tables the page's script checks typed cells with; see sheet.js."""
     return {
-        "tokens": {token: str(value) for token, value in TOKENS[kind].items()},
+        "tokens": {
+            token: value
+            for token, value in rules.GRADE_LOOKUP.items()
+            if value in rules.ALLOWED[kind]
+        },
         "points": (
             [services.points_to_value(p) for p in range(MAX_POINTS + 1)]
             if points_allowed(kind)

@@ -24,9 +24,11 @@ The rules (DOMAIN.md, "The grade rules that every path must share"):
   cleared.
 """
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -52,6 +54,127 @@ ALLOWED = {
     AssessmentKind.PRACTICE.value: _GRADED,
     AssessmentKind.CREDIT.value: frozenset({PASS, FAIL, ABSENT}),
 }
+
+# Every word people write for each stored grade — the one table the grade sheet page, its script
+# and the results import read (sessions_app.forms, sessions_app.importer.columns). Russian,
+# Kyrgyz (the glossary of DOMAIN.md and the seed report's spellings) and English, with the usual
+# short forms. Words are compared as `grade_key` writes them: case, "ё", surrounding spaces and
+# quotes, runs of spaces and the dots that end a word ("Удовл." = "удовл") do not matter.
+# Which values an assessment may take is ALLOWED's; points are not words (sessions_app.forms).
+GRADE_WORDS = {
+    "5": ("5", "отлично", "отл", "эң жакшы", "эң жак", "excellent"),
+    "4": ("4", "хорошо", "хор", "жакшы", "жак", "good"),
+    "3": (
+        "3",
+        "удовлетворительно",
+        "удовл",
+        "удов",
+        "уд",
+        "канааттандырарлык",
+        "канааттандыраарлык",
+        "канаат",
+        "кан",
+        "satisfactory",
+    ),
+    "2": (
+        "2",
+        "неудовлетворительно",
+        "неуд",
+        "канааттандырарлык эмес",
+        "канааттандыраарлык эмес",
+        "канааттандырарлыксыз",
+        "канаат эмес",
+        "кан эмес",
+        "unsatisfactory",
+    ),
+    ABSENT: (
+        "н",
+        "н/я",
+        "неявка",
+        "не явился",
+        "не явилась",
+        "к",
+        "к/ж",
+        "келген жок",
+        "келбеди",
+        "келбеген",
+        "absent",
+        "no show",
+    ),
+    PASS: (
+        "+",
+        "з",
+        "зач",
+        "зачет",
+        "зачтено",
+        "сынак",
+        "сыналды",
+        "сынак коюлду",
+        "эсептелди",
+        "өттү",
+        "pass",
+        "passed",
+    ),
+    FAIL: (
+        "-",
+        "незач",
+        "не зач",
+        "незачет",
+        "не зачет",
+        "незачтено",
+        "не зачтено",
+        "сыналган жок",
+        "сынак коюлган жок",
+        "эсептелген жок",
+        "өткөн жок",
+        "fail",
+        "failed",
+    ),
+}
+
+_FOLD = str.maketrans({"ё": "е", "\u2212": "-", "\u2013": "-", "\u2014": "-"})
+_QUOTES = "\"'«»“”„"
+_WORD_END_DOTS = re.compile(r"\.+(?=\s|$)")
+_AROUND_SLASH = re.compile(r"\s*/\s*")
+
+
+def grade_key(text):
+    """The form in which a written grade is compared with GRADE_WORDS ("Удовл. " -> "удовл",
+    "Н / Я" -> "н/я", "−" -> "-"). The sheet page's script (static/js/sheet.js, `normalize`)
+    does the same, so that it accepts what the server will."""
+    text = (text or "").lower().translate(_FOLD).strip().strip(_QUOTES)
+    text = _AROUND_SLASH.sub("/", _WORD_END_DOTS.sub("", text))
+    return " ".join(text.split())
+
+
+def _word_lookup():
+    lookup = {}
+    for value, words in GRADE_WORDS.items():
+        for word in words:
+            key = grade_key(word)
+            if lookup.setdefault(key, value) != value:
+                raise ImproperlyConfigured(f"The grade word “{word}” names two values.")
+    return lookup
+
+
+GRADE_LOOKUP = _word_lookup()
+
+
+# A digit with its word, as labels write a grade: "5 (excellent)", "3 — удовл.", "2 - неуд".
+_WITH_WORD = re.compile(r"(\S+) ?(?:\((.+)\)|- ?(.+))")
+
+
+def grade_word(text):
+    """The stored value a written grade word stands for, or None. A grade written as a digit
+    with its word ("5 (отлично)", "5 — эң жакшы") stands for it when both name the same one."""
+    key = grade_key(text)
+    value = GRADE_LOOKUP.get(key)
+    pair = _WITH_WORD.fullmatch(key) if value is None else None
+    if pair is not None:
+        first, word = GRADE_LOOKUP.get(pair[1]), GRADE_LOOKUP.get(grade_key(pair[2] or pair[3]))
+        if first is not None and first == word:
+            return first
+    return value
 
 
 def sql_list(values):

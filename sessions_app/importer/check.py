@@ -231,6 +231,7 @@ def grade_entries(file, resolved):
             students[row.enrolment.record_book],
             row.mark.attempt,
             row.mark.grade,
+            row.mark.points,
         )
         for row in file.rows
         if row.mark.grade and row.enrolment.record_book not in tainted

@@ -16,7 +16,8 @@ from academics.models import AcademicYear
 from academics.resources import HEADER_ALIASES, IGNORED_HEADERS
 from academics.widgets import NO, YES, ChoiceWidget, cell_text, normalize
 
-from ..choices import AssessmentKind, Attempt, GradeValue, NotAdmittedReason
+from .. import forms, services
+from ..choices import AssessmentKind, Attempt, NotAdmittedReason
 from .results import ImportRefused
 
 # Each column: its canonical English header, which the template writes, and the Kyrgyz and
@@ -56,8 +57,10 @@ COLUMNS = {
     "grade": ("Баа", "Оценка", "mark"),
     # Optional: the year of study of a group the import creates (1 when the column is absent).
     "year_of_study": ("Курс",),
+    # Optional: the points of the grade, as a dean's office's own sheet keeps them beside it.
+    "points": ("Упай", "Балл", "Баллы", "Упайлар", "Итоговый балл"),
 }
-OPTIONAL_COLUMNS = {"year_of_study"}
+OPTIONAL_COLUMNS = {"year_of_study", "points"}
 # Which of a column's headers the template writes, and the messages name it by, per interface
 # language: the first Kyrgyz or the first Russian one; in English, the column's own name.
 HEADER_INDEX = {"ky": 0, "ru": 1}
@@ -76,7 +79,8 @@ _SHARED_ALIASES = {
 }
 
 # What the cells of the sessions' own vocabularies may say besides the stored value and the
-# labels (academics.widgets.CHOICE_ALIASES holds those of the academic structure).
+# labels (academics.widgets.CHOICE_ALIASES holds those of the academic structure). The grade
+# cell's words are the grade sheet's own, rules.GRADE_WORDS, read by `_grade`.
 CHOICE_ALIASES = {
     AssessmentKind: {
         AssessmentKind.EXAM: ("экзамен",),
@@ -125,43 +129,6 @@ CHOICE_ALIASES = {
             "неуважительная",
             "неуважительная причина",
             "по неуважительной причине",
-        ),
-    },
-    GradeValue: {
-        GradeValue.EXCELLENT: ("эң жакшы", "отлично", "excellent"),
-        GradeValue.GOOD: ("жакшы", "хорошо", "good"),
-        GradeValue.SATISFACTORY: ("канааттандырарлык", "удовлетворительно", "satisfactory"),
-        GradeValue.UNSATISFACTORY: (
-            "канааттандырарлык эмес",
-            "канааттандырарлыксыз",
-            "неудовлетворительно",
-            "unsatisfactory",
-        ),
-        GradeValue.ABSENT: (
-            "келген жок",
-            "келбеди",
-            "келбеген",
-            "неявка",
-            "не явился",
-            "не явилась",
-            "н/я",
-            "no show",
-        ),
-        GradeValue.PASS: (
-            "эсептелди",
-            "сынак коюлду",
-            "өттү",
-            "зачтено",
-            "зачет",
-            "passed",
-        ),
-        GradeValue.FAIL: (
-            "эсептелген жок",
-            "сынак коюлган жок",
-            "өткөн жок",
-            "не зачтено",
-            "незачет",
-            "failed",
         ),
     },
 }
@@ -252,12 +219,23 @@ COLUMN_HELP = {
         "Attempt: main (the session) or retake (АКЖ)",
     ),
     "grade": (
-        "Баа: экзамен — 5, 4, 3, 2, келген жок; сынак — pass (эсептелди), fail (эсептелген "
-        "жок), келген жок. Уруксат берилбесе бош. АКЖ катарында бош баа — АКЖга уруксат гана",
-        "Оценка: экзамен — 5, 4, 3, 2, неявка; зачёт — pass (зачтено), fail (не зачтено), "
-        "неявка. Пусто при недопуске. Пустая оценка в строке АКЖ записывает только допуск",
-        "Grade: exam — 5, 4, 3, 2, absent; credit — pass, fail, absent. Blank when not "
-        "admitted. A retake row with a blank grade records only the admission to АКЖ",
+        "Баа: экзамен — 5, 4, 3, 2, келген жок же упай 0–100; сынак — pass (эсептелди), fail "
+        "(эсептелген жок), келген жок; сөз менен же кыскача да болот (төмөндө). Уруксат "
+        "берилбесе бош. АКЖ катарында бош баа — АКЖга уруксат гана",
+        "Оценка: экзамен — 5, 4, 3, 2, неявка или баллы 0–100; зачёт — pass (зачтено), fail "
+        "(не зачтено), неявка; можно словами и сокращениями (ниже). Пусто при недопуске. "
+        "Пустая оценка в строке АКЖ записывает только допуск",
+        "Grade: exam — 5, 4, 3, 2, absent or points 0–100; credit — pass, fail, absent; in "
+        "words or their short forms too (below). Blank when not admitted. A retake row with a "
+        "blank grade records only the admission to АКЖ",
+    ),
+    "points": (
+        "Упай (0–100), милдеттүү эмес: толтурулса, баа шкала боюнча упайдан чыгат; баа "
+        "мамычасы бош калат же ага дал келет. Упайды баа мамычасына да жазууга болот",
+        "Баллы (0–100), необязательно: если заполнены, оценка выводится из них по шкале; "
+        "столбец оценки пуст или совпадает с ней. Баллы можно писать и в столбец оценки",
+        "Points (0–100), optional: when given, the grade is their value on the scale; the grade "
+        "cell is then blank or agrees with it. Points may also be written in the grade column",
     ),
     "year_of_study": (
         "Курс (1–6), милдеттүү эмес: жаңы тайпа үчүн гана",
@@ -498,6 +476,23 @@ def _year_of_study(raw):
     return int(text)
 
 
+def _grade(raw):
+    """A grade cell as (value, points): a word of rules.GRADE_WORDS or a digit 2–5 is the value
+    (points None); other whole numbers 0–100 are points, converted by the scale; ("", None) is a
+    blank. What the grade sheet page accepts (forms.read_cell), whatever the kind: whether the
+    assessment takes it is checked with the row's kind (records._contradictions)."""
+    read = forms.read_cell(cell_text(raw))
+    if isinstance(read, int):
+        return services.points_to_value(read), read
+    return read, None
+
+
+def _points(raw):
+    """The points column's cell: whole points 0–100 (forms.read_points), None when blank."""
+    text = cell_text(raw)
+    return forms.read_points(text) if text else None
+
+
 def parsers():
     """A fresh parser per column: each remembers the cells of one import."""
     return {
@@ -517,6 +512,7 @@ def parsers():
         "discipline": Column(_keyed(_text(250))),
         "kind": Column(_choice(AssessmentKind)),
         "attempt": Column(_choice(Attempt)),
-        "grade": Column(_choice(GradeValue, required=False)),
+        "grade": Column(_grade),
         "year_of_study": Column(_year_of_study),
+        "points": Column(_points),
     }

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from academics.choices import Funding
 from academics.widgets import cell_text, normalize
 
-from .. import rules
+from .. import forms, rules, services
 from ..choices import AssessmentKind, Attempt
 from .columns import parsers
 from .results import RowError
@@ -44,7 +44,15 @@ ENROLMENT_COLUMNS = (
     "funding",
     "year_of_study",
 )
-MARK_COLUMNS = ("admitted", "not_admitted_reason", "discipline", "kind", "attempt", "grade")
+MARK_COLUMNS = (
+    "admitted",
+    "not_admitted_reason",
+    "discipline",
+    "kind",
+    "attempt",
+    "grade",
+    "points",
+)
 
 
 # Keys: how the file names what it speaks of.
@@ -122,6 +130,7 @@ class Mark(NamedTuple):
     kind: str
     attempt: str
     grade: str  # "" when blank
+    points: int | None  # when the cell gave points (the grade is then their value on the scale)
 
 
 class ResultRow(NamedTuple):
@@ -240,7 +249,7 @@ class _Reader:
         self.parsers = parsers()
         index = headers.index
         self.enrolment_columns = [c for c in ENROLMENT_COLUMNS if c in index]
-        self.mark_columns = list(MARK_COLUMNS)
+        self.mark_columns = [c for c in MARK_COLUMNS if c in index]
         self.enrolment_cells = itemgetter(*(index[c] for c in self.enrolment_columns))
         self.mark_cells = itemgetter(*(index[c] for c in self.mark_columns))
         self.width = max(index.values()) + 1
@@ -332,6 +341,8 @@ class _Reader:
         values, problems = self.parse(self.mark_columns, cells)
         mark, contradictions, attempt, admission = None, [], None, ()
         if not problems:
+            values["grade"] = _with_points(values, problems)
+        if not problems:
             discipline, discipline_key = values["discipline"]
             mark = Mark(
                 values["admitted"],
@@ -340,7 +351,7 @@ class _Reader:
                 discipline_key,
                 values["kind"],
                 values["attempt"],
-                values["grade"],
+                *values["grade"],
             )
             contradictions = _contradictions(mark)
             attempt = AttemptKey(discipline_key, mark.kind, mark.attempt)
@@ -439,6 +450,41 @@ def _blank(cells):
     return all(c.__class__ is str and (not c or not c.strip()) for c in cells)
 
 
+def _with_points(values, problems):
+    """The (value, points) of the grade cell read with the points column's cell (None when
+    blank or absent): points there give the grade by the scale, which the grade cell may leave
+    blank or must agree with. What disagrees is added to `problems`."""
+    grade, points = values["grade"], values.get("points")
+    if points is None:
+        return grade
+    value, grade_points = grade
+    scaled = services.points_to_value(points)
+    if not values["admitted"]:
+        problem = Problem("points", _("the student is not admitted: leave the points blank"))
+    elif not forms.points_allowed(values["kind"]):
+        problem = Problem("points", rules.not_allowed(points, values["kind"]).message)
+    elif grade_points is not None and grade_points != points:
+        problem = Problem(
+            "grade",
+            _("the grade cell says %(grade)s points, the points cell %(points)s")
+            % {"grade": grade_points, "points": points},
+        )
+    elif value and value != scaled:
+        problem = Problem(
+            "grade",
+            _("“%(grade)s” is not what %(points)s points give on the scale (%(scaled)s)")
+            % {
+                "grade": rules.grade_label(value),
+                "points": points,
+                "scaled": rules.grade_label(scaled),
+            },
+        )
+    else:
+        return scaled, points
+    problems.append(problem)
+    return grade
+
+
 def _contradictions(mark):
     """What a row's own cells contradict: the reason against the admission, a grade for a student
     not admitted, a grade the assessment's kind does not take (rules.ALLOWED)."""
@@ -456,6 +502,8 @@ def _contradictions(mark):
         )
     if mark.grade and not mark.admitted:
         problems.append(Problem("grade", _("the student is not admitted: leave the grade blank")))
+    elif mark.points is not None and not forms.points_allowed(mark.kind):
+        problems.append(Problem("grade", rules.not_allowed(mark.points, mark.kind).message))
     elif mark.grade and mark.grade not in rules.ALLOWED[mark.kind]:
         problems.append(Problem("grade", rules.not_allowed(mark.grade, mark.kind).message))
     return problems

@@ -1,14 +1,19 @@
 """The workbook to fill in: the `results` sheet with its headers and an example row, and a `help`
-sheet that explains each column in Kyrgyz, Russian and English. The headers, the example's words
-and the sheets' names are in the interface's language, each one a word the import reads back."""
+sheet that explains each column in Kyrgyz, Russian and English, then the grade cell's vocabulary
+in the interface's language: the words of rules.GRADE_WORDS for each grade, and the points scale
+(services.points_to_value). The headers, the example's words and the sheets' names are in the
+interface's language, each one a word the import reads back."""
 
 import io
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .. import forms, rules, services
+from ..choices import AssessmentKind, GradeValue
 from .columns import COLUMN_HELP, COLUMNS, OPTIONAL_COLUMNS, header
 from .workbook import sheet_name
 
@@ -124,6 +129,7 @@ def build_template():
         help_sheet.append(["", *note])
     for cell in help_sheet[1]:
         cell.font = Font(bold=True)
+    _append_vocabulary(help_sheet)
     for letter, width in zip("ABCDE", (22, 50, 50, 50, 40), strict=True):
         help_sheet.column_dimensions[letter].width = width
     for row in help_sheet.iter_rows(min_row=2):
@@ -132,3 +138,48 @@ def build_template():
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _points_bands():
+    """(lowest, highest, value) of each run of points the scale gives one grade, highest first."""
+    bands = []
+    for points in range(forms.MAX_POINTS + 1):
+        value = services.points_to_value(points)
+        if bands and bands[-1][2] == value:
+            bands[-1][1] = points
+        else:
+            bands.append([points, points, value])
+    return [tuple(band) for band in reversed(bands)]
+
+
+def word_rows():
+    """Each grade, the words written for it and the assessments that take it; a heading first."""
+    rows = [[_("Grade"), _("Words accepted in the grade column"), _("Assessments that take it")]]
+    for value, words in rules.GRADE_WORDS.items():
+        kinds = [kind.label for kind in AssessmentKind if value in rules.ALLOWED[kind.value]]
+        rows.append([str(GradeValue(value).label), "; ".join(words), ", ".join(map(str, kinds))])
+    return rows
+
+
+def points_rows():
+    """The points scale: what points in the grade column mean, then each band; a heading first."""
+    kinds = [str(kind.label) for kind in AssessmentKind if forms.points_allowed(kind)]
+    heading = _(
+        "A whole number from 0 to 100 in the grade column (87 or 87.0) is points; 2, 3, 4 and 5 "
+        "are the grade itself. The points are kept beside the grade."
+    )
+    rows = [[_("Points"), heading, ", ".join(kinds)]]
+    for low, high, value in _points_bands():
+        rows.append([f"{low}–{high}", str(GradeValue(value).label), ""])
+    return rows
+
+
+def _append_vocabulary(help_sheet):
+    """The grade cell's vocabulary below the columns' help, in the interface's language."""
+    for rows in (word_rows(), points_rows()):
+        help_sheet.append([])
+        help_sheet.append(rows[0])
+        for cell in help_sheet[help_sheet.max_row]:
+            cell.font = Font(bold=True)
+        for row in rows[1:]:
+            help_sheet.append(row)

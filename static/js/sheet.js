@@ -39,21 +39,40 @@
     return Object.prototype.hasOwnProperty.call(object, key);
   }
 
+  // The form in which a typed grade is compared with the server's words: sessions_app/rules.py,
+  // grade_key, does the same ("Удовл. " -> "удовл", "Н / Я" -> "н/я", "−" -> "-").
   function normalize(text) {
-    return (text || "").trim().toLowerCase().replace(/[\u2212\u2013\u2014]/g, "-");
+    var token = (text || "").toLowerCase().replace(/ё/g, "е").replace(/[\u2212\u2013\u2014]/g, "-");
+    token = token.trim().replace(/^["'«»“”„]+|["'«»“”„]+$/g, "");
+    token = token.replace(/\.+(?=\s|$)/g, "").replace(/\s*\/\s*/g, "/");
+    return token.split(/\s+/).filter(Boolean).join(" ");
   }
 
   // {value, points} for a cell's text; {value: ""} for an empty cell; null when it is no grade.
   function parse(text) {
-    var token = normalize(text);
-    if (!token) {
+    if (!(text || "").trim()) {
       return { value: "", points: null };
     }
+    var token = normalize(text);
     if (has(grammar.tokens, token)) {
       return { value: grammar.tokens[token], points: null };
     }
-    if (grammar.points && /^[0-9]{1,3}$/.test(token) && Number(token) < grammar.points.length) {
-      return { value: grammar.points[Number(token)], points: Number(token) };
+    // A digit with its word, as labels write a grade ("5 (отлично)", "3 — удовл."): rules.py,
+    // grade_word, takes it when both name the same grade.
+    var pair = /^(\S+) ?(?:\((.+)\)|- ?(.+))$/.exec(token);
+    if (pair && has(grammar.tokens, pair[1])) {
+      var word = normalize(pair[2] || pair[3]);
+      if (has(grammar.tokens, word) && grammar.tokens[word] === grammar.tokens[pair[1]]) {
+        return { value: grammar.tokens[word], points: null };
+      }
+    }
+    // Whole points, also as a spreadsheet writes them ("87.0"); "5.0" is the grade 5, as "5" is.
+    var whole = /^([0-9]{1,3})(?:[.,]0+)?$/.exec(token);
+    if (whole && has(grammar.tokens, String(Number(whole[1])))) {
+      return { value: grammar.tokens[String(Number(whole[1]))], points: null };
+    }
+    if (whole && grammar.points && Number(whole[1]) < grammar.points.length) {
+      return { value: grammar.points[Number(whole[1])], points: Number(whole[1]) };
     }
     return null;
   }

@@ -181,6 +181,49 @@ def test_fill_from_the_keyboard_paste_save_and_submit(page, login, university):
     assert all("404" in error["message"] for error in page.js_errors())
 
 
+def label_of(driver, cell):
+    return driver.find_element(By.ID, cell.get_attribute("aria-describedby").split()[0]).text
+
+
+def test_the_registrars_words_and_points_are_accepted_as_typed_and_pasted(page, login, university):
+    driver = page.driver
+    login("dekanat", PASSWORD)
+    driver.get(page.url(sheet_path(university["assessment"])))
+    grid = cells(driver)
+    grid[0].click()
+    # Typed key by key: each half-typed word ("Уд", "Н/") is spared until it is done.
+    grid[0].send_keys("Удовл.", Keys.ENTER, "Н/Я", Keys.ENTER, "87.0", Keys.ENTER)
+    assert [cell.get_attribute("aria-invalid") for cell in grid[:3]] == [None, None, None]
+    assert label_of(driver, grid[0]).startswith("3 — ")
+    assert label_of(driver, grid[2]).startswith("5 — ") and label_of(driver, grid[2]).endswith(
+        "(87)"
+    )
+    driver.execute_script(PASTE, grid[3], "Отл.\r\n2 — неуд\r\nзач.\r\n")
+    assert values(driver)[3:] == ["Отл.", "2 — неуд", "зач."]
+    # A credit's word is no grade on an exam sheet: the script says so before the server would.
+    assert [cell.get_attribute("aria-invalid") for cell in grid[3:]] == [None, None, "true"]
+    grid[5].clear()
+    grid[5].send_keys("эң жак.")
+    assert grid[5].get_attribute("aria-invalid") is None
+    assert label_of(driver, grid[5]).startswith("5 — ")
+
+    wait_for_new_page(page, lambda: driver.find_element(By.ID, "sheet-save").click())
+    assert driver.find_element(By.CSS_SELECTOR, ".message.success").is_displayed()
+    saved = {
+        g.student.full_name: (g.value, g.points) for g in Grade.objects.select_related("student")
+    }
+    assert [saved[name] for name in NAMES] == [
+        ("3", None),
+        ("absent", None),
+        ("5", 87),
+        ("5", None),
+        ("2", None),
+        ("5", None),
+    ]
+    # The browser's own request for a favicon may 404 (the portal has none); nothing else may.
+    assert [e for e in page.js_errors() if "favicon.ico" not in e["message"]] == []
+
+
 # ChromeDriver accepts "leave the page?" prompts by itself, so ask the page whether it would warn.
 WOULD_WARN = """
 const event = new Event("beforeunload", {cancelable: true});

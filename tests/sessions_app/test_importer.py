@@ -11,7 +11,7 @@ from django.utils import translation
 from academics import roles
 from academics.models import AcademicYear, Discipline, Faculty, Program, Student, StudyGroup
 from sessions_app import importer, rules, services
-from sessions_app.choices import Attempt, ChangeSource, SheetStatus
+from sessions_app.choices import Attempt, ChangeSource, GradeValue, SheetStatus
 from sessions_app.models import (
     Admission,
     Assessment,
@@ -266,14 +266,14 @@ def test_a_dry_run_writes_nothing_and_counts_what_would_change():
 
 def test_one_bad_row_among_good_ones_writes_nothing_and_is_named():
     rows = good_rows()
-    rows[3]["grade"] = "6"  # Excel row 5
+    rows[3]["grade"] = "6x"  # Excel row 5
     result = run(rows)
     assert not result.ok and not result.written
     assert snapshot() == EMPTY
     assert len(result.errors) == 1
     error = result.errors[0]
     assert (error.row, error.column) == (5, "grade")
-    assert "“6” is not one of" in error.message
+    assert "“6x” is not a grade" in error.message
     assert str(error).startswith("Row 5, column “grade”: ")
 
 
@@ -761,6 +761,204 @@ def test_errors_name_the_column_as_the_file_heads_it():
     assert str(result.errors[0]).startswith("Row 2, column “Оценка”: ")
 
 
+# Grade words and points: the grade sheet's vocabulary (rules.GRADE_WORDS), and points by the scale
+
+
+def russian_row(n, discipline, kind, grade, attempt="основная", **values):
+    """A row of a dean's office's Russian-worded file; `n` picks the student."""
+    return row(
+        student_id=f"24000{n:02d}",
+        student_name=f"Студент {n}",
+        level="бакалавр",
+        form="очная",
+        funding="бюджет",
+        admitted="да",
+        discipline=discipline,
+        kind=kind,
+        attempt=attempt,
+        grade=grade,
+        **values,
+    )
+
+
+def russian_file_with_abbreviations_and_points():
+    """Grades as registrars write them: abbreviations with dots and capitals, points as Excel
+    number cells (87.0 is a float, 64 an int), a digit grade as a float (4.0). Row 2 onwards."""
+    return [
+        russian_row(1, "Математика", "экзамен", "Отл."),  # row 2
+        russian_row(1, "Физика", "зачёт", "зач."),  # row 3
+        russian_row(1, "Курсовая", "курсовая работа", 87.0),  # row 4
+        russian_row(2, "Математика", "экзамен", " Хор "),  # row 5
+        russian_row(2, "Физика", "зачёт", "Н/Я"),  # row 6
+        russian_row(2, "Курсовая", "курсовая работа", 64),  # row 7
+        russian_row(3, "Математика", "экзамен", "Удовл."),  # row 8
+        russian_row(3, "Физика", "зачёт", "Не  зач."),  # row 9
+        russian_row(3, "Курсовая", "курсовая работа", 4.0),  # row 10
+        russian_row(4, "Математика", "экзамен", "неуд."),  # row 11
+        russian_row(4, "Физика", "зачёт", "незачтено"),  # row 12
+        russian_row(4, "Курсовая", "курсовая работа", "0"),  # row 13
+        russian_row(4, "Математика", "экзамен", "УД", attempt="пересдача"),  # row 14
+        russian_row(4, "Физика", "зачёт", "Зачтено", attempt="пересдача"),  # row 15
+    ]
+
+
+def stored_grades():
+    return {
+        (g.student.record_book, g.assessment.discipline.name, g.attempt): (g.value, g.points)
+        for g in Grade.objects.select_related("student", "assessment__discipline")
+    }
+
+
+def test_a_russian_file_with_abbreviations_and_points_imports_without_editing():
+    rows = russian_file_with_abbreviations_and_points()
+    result = run(rows, headers=[RUSSIAN[key] for key in HEADERS])
+    assert result.ok, messages(result)
+    assert stored_grades() == {
+        ("2400001", "Математика", "main"): ("5", None),
+        ("2400001", "Физика", "main"): ("pass", None),
+        ("2400001", "Курсовая", "main"): ("5", 87),
+        ("2400002", "Математика", "main"): ("4", None),
+        ("2400002", "Физика", "main"): ("absent", None),
+        ("2400002", "Курсовая", "main"): ("3", 64),
+        ("2400003", "Математика", "main"): ("3", None),
+        ("2400003", "Физика", "main"): ("fail", None),
+        ("2400003", "Курсовая", "main"): ("4", None),
+        ("2400004", "Математика", "main"): ("2", None),
+        ("2400004", "Физика", "main"): ("fail", None),
+        ("2400004", "Курсовая", "main"): ("2", 0),
+        ("2400004", "Математика", "retake"): ("3", None),
+        ("2400004", "Физика", "retake"): ("pass", None),
+    }
+    # The audit keeps the points as the grade sheet page's writes do.
+    change = GradeChange.objects.get(student__record_book="2400001", new_points__isnull=False)
+    assert (change.new_value, change.new_points, change.source) == ("5", 87, ChangeSource.IMPORT)
+
+
+def test_the_same_file_with_points_imported_again_changes_nothing():
+    data = workbook(
+        russian_file_with_abbreviations_and_points(), headers=[RUSSIAN[key] for key in HEADERS]
+    )
+    assert importer.import_results(data).ok
+    before = (stored_grades(), GradeChange.objects.count(), snapshot())
+    again = importer.import_results(data)
+    assert again.ok, messages(again)
+    assert counts(again)["Grade"] == (0, 0, 14)
+    assert (stored_grades(), GradeChange.objects.count(), snapshot()) == before
+
+
+def test_points_follow_the_configured_scale(settings):
+    settings.GRADE_POINTS_SCALE = [(90, "5"), (75, "4"), (60, "3"), (0, "2")]
+    rows = [russian_row(n, "Математика", "экзамен", p) for n, p in enumerate((89, 90, 60, 59))]
+    assert run(rows).ok
+    points = dict(Grade.objects.values_list("points", "value"))
+    assert points == {89: "4", 90: "5", 60: "3", 59: "2"}
+
+
+def test_kyrgyz_short_forms_import():
+    rows = [
+        russian_row(1, "Математика", "экзамен", "Эң жак."),
+        russian_row(2, "Математика", "экзамен", "жак."),
+        russian_row(3, "Математика", "экзамен", "канаат."),
+        russian_row(4, "Математика", "экзамен", "к/ж"),
+        russian_row(5, "Математика", "экзамен", "канааттандыраарлык эмес"),
+        russian_row(1, "Физика", "сынак", "сыналды"),
+        russian_row(2, "Физика", "сынак", "сыналган жок"),
+        russian_row(6, "Математика", "экзамен", "5 (эң жакшы)"),  # as the label writes it
+    ]
+    result = run(rows, headers=[KYRGYZ[key] for key in HEADERS])
+    assert result.ok, messages(result)
+    assert sorted(Grade.objects.values_list("student__record_book", "value")) == [
+        ("2400001", "5"),
+        ("2400001", "pass"),
+        ("2400002", "4"),
+        ("2400002", "fail"),
+        ("2400003", "3"),
+        ("2400004", "absent"),
+        ("2400005", "2"),
+        ("2400006", "5"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "kind, grade, says",
+    [
+        ("экзамен", 87.5, "“87.5” is not points: points are a whole number from 0 to 100."),
+        ("экзамен", "87,5", "“87,5” is not points"),
+        ("экзамен", 101, "“101” is not points"),
+        ("экзамен", "-3", "“-3” is not points"),
+        ("экзамен", "отлл", "“отлл” is not a grade"),
+        ("экзамен", "зач.", "“pass” is not allowed here; use one of: 2, 3, 4, 5, absent."),
+        ("зачёт", "отл", "“5” is not allowed here; use one of: absent, fail, pass."),
+        ("зачёт", 80, "“80” is not allowed here; use one of: absent, fail, pass."),
+    ],
+)
+def test_a_bad_grade_word_or_points_is_refused_on_its_row_and_column(kind, grade, says):
+    rows = [russian_row(1, "Математика", "экзамен", "отл"), russian_row(1, "Физика", kind, grade)]
+    result = run(rows, headers=[RUSSIAN[key] for key in HEADERS])
+    assert not result.ok and not result.written
+    assert snapshot() == EMPTY
+    assert [(e.row, e.column) for e in result.errors] == [(3, "Оценка")]
+    assert says in result.errors[0].message
+    assert str(result.errors[0]).startswith("Row 3, column “Оценка”: ")
+
+
+WITH_POINTS = [*HEADERS, "points"]
+RUSSIAN_WITH_POINTS = [*(RUSSIAN[key] for key in HEADERS), "Баллы"]
+
+
+def test_a_points_column_beside_the_grade_gives_the_grade_by_the_scale():
+    rows = [
+        russian_row(1, "Математика", "экзамен", "", points=87.0),  # the grade left blank
+        russian_row(2, "Математика", "экзамен", "отл.", points=92),  # agrees with the scale
+        russian_row(3, "Математика", "экзамен", "хор", points=""),  # no points: the word
+        russian_row(4, "Математика", "экзамен", 55, points=55),  # the same points twice
+        russian_row(1, "Физика", "зачёт", "зач.", points=""),
+    ]
+    data = workbook(rows, headers=RUSSIAN_WITH_POINTS, keys=WITH_POINTS)
+    result = importer.import_results(data)
+    assert result.ok, messages(result)
+    assert stored_grades() == {
+        ("2400001", "Математика", "main"): ("5", 87),
+        ("2400002", "Математика", "main"): ("5", 92),
+        ("2400003", "Математика", "main"): ("4", None),
+        ("2400004", "Математика", "main"): ("2", 55),
+        ("2400001", "Физика", "main"): ("pass", None),
+    }
+    assert counts(importer.import_results(data))["Grade"] == (0, 0, 5)
+
+
+@pytest.mark.parametrize(
+    "kind, grade, points, column, says",
+    [
+        ("экзамен", "хор", 92, "Оценка", "“4 (good)” is not what 92 points give on the scale"),
+        ("экзамен", 80, 81, "Оценка", "the grade cell says 80 points, the points cell 81"),
+        ("экзамен", "", "отл", "Баллы", "“отл” is not points"),
+        ("экзамен", "", 100.5, "Баллы", "“100.5” is not points"),
+        ("зачёт", "зач", 70, "Баллы", "“70” is not allowed here; use one of: absent, fail, pass."),
+    ],
+)
+def test_a_points_cell_that_disagrees_or_is_no_points_is_refused(kind, grade, points, column, says):
+    rows = [
+        russian_row(1, "Математика", "экзамен", "отл", points=""),
+        russian_row(1, "Физика", kind, grade, points=points),
+    ]
+    result = run(rows, headers=RUSSIAN_WITH_POINTS, keys=WITH_POINTS)
+    assert not result.ok and snapshot() == EMPTY
+    assert [(e.row, e.column) for e in result.errors] == [(3, column)]
+    assert says in result.errors[0].message
+
+
+def test_the_grade_words_are_the_rules_table_and_nowhere_else():
+    # The import keeps no grade words of its own: its grade cell reads rules.GRADE_WORDS.
+    assert GradeValue not in importer.CHOICE_ALIASES
+    grade = importer.columns.parsers()["grade"]
+    for value, words in rules.GRADE_WORDS.items():
+        for word in words:
+            assert grade(word) == (True, (value, None)), word
+            assert grade(f" {word.upper()}. ") == (True, (value, None)), word
+    assert grade(87.0) == (True, ("5", 87))
+
+
 # Files that are refused
 
 
@@ -879,6 +1077,26 @@ def test_the_template_imports_as_it_is():
     assert Grade.objects.get().value == "4"
 
 
+def test_the_template_s_help_sheet_lists_the_grade_words_and_the_scale_in_the_interface_language():
+    with translation.override("ru"):
+        book = openpyxl.load_workbook(io.BytesIO(importer.build_template()))
+    rows = [[cell.value for cell in r] for r in book["help"].iter_rows()]
+    by_label = {r[0]: r for r in rows if r[0]}
+    # Each grade by its Russian label, with every word of rules.GRADE_WORDS for it.
+    for value, label in [
+        ("5", "5 (отлично)"),
+        ("3", "3 (удовлетворительно)"),
+        ("fail", "не зачтено"),
+    ]:
+        assert by_label[label][1].split("; ") == list(rules.GRADE_WORDS[value])
+    assert by_label["не зачтено"][2] == "зачёт"
+    assert "экзамен" in by_label["5 (отлично)"][2] and "зачёт" not in by_label["5 (отлично)"][2]
+    # The points scale, band by band, from the configured scale.
+    assert by_label["87–100"][1] == "5 (отлично)"
+    assert by_label["61–73"][1] == "3 (удовлетворительно)"
+    assert by_label["0–60"][1] == "2 (неудовлетворительно)"
+
+
 def test_the_command_imports_and_prints_a_summary(tmp_path):
     path = tmp_path / "results.xlsx"
     path.write_bytes(workbook(good_rows()))
@@ -975,6 +1193,6 @@ def test_an_import_restores_the_garbage_collector_s_thresholds():
     assert run(good_rows()).ok
     assert gc.get_threshold() == before
     rows = good_rows()
-    rows[0]["grade"] = "6"
+    rows[0]["grade"] = "6x"
     assert not run(rows).ok
     assert gc.get_threshold() == before

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from sessions_app import rules
+from sessions_app.choices import GradeValue
 from sessions_app.rules import MAIN, RETAKE, SheetState, Standing
 
 EXAM = "exam"
@@ -150,3 +152,67 @@ def test_a_student_with_grades_in_a_group_is_not_moved_out_of_it():
 
 def test_the_sql_list_of_the_passing_grades():
     assert rules.sql_list(rules.PASSING) == "'5', '4', '3', 'pass'"
+
+
+# The words people write for each grade: one table
+
+
+@pytest.mark.parametrize(
+    "written, key",
+    [
+        ("Удовл.", "удовл"),
+        ("  Н / Я ", "н/я"),
+        ("эң  жак.", "эң жак"),
+        ("Не\tзач.", "не зач"),
+        ("«Зачёт»", "зачет"),
+        ("\u2212", "-"),
+        ("87.0", "87.0"),
+    ],
+)
+def test_a_written_grade_is_compared_without_case_yo_spaces_quotes_or_ending_dots(written, key):
+    assert rules.grade_key(written) == key
+
+
+def test_every_grade_value_has_its_digit_or_word_and_each_word_one_value():
+    assert set(rules.GRADE_WORDS) == set(GradeValue.values)
+    for value, words in rules.GRADE_WORDS.items():
+        assert value in words or str(GradeValue(value).label) in words
+        for word in words:
+            assert rules.grade_word(word) == value
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("5", ["отлично", "отл", "эң жакшы", "эң жак.", "excellent"]),
+        ("4", ["хорошо", "хор", "жакшы", "жак.", "good"]),
+        ("3", ["удовлетворительно", "удовл", "уд", "канааттандырарлык", "канаат.", "кан."]),
+        ("2", ["неудовлетворительно", "неуд", "канааттандырарлык эмес", "unsatisfactory"]),
+        ("absent", ["неявка", "н/я", "н", "келген жок", "к/ж", "absent"]),
+        ("pass", ["зачтено", "зачет", "зач", "сынак", "сыналды", "pass"]),
+        ("fail", ["не зачтено", "незачтено", "незач", "не зач", "сыналган жок", "fail"]),
+    ],
+)
+def test_the_usual_words_and_short_forms_are_in_the_table(value, words):
+    assert [rules.grade_word(word) for word in words] == [value] * len(words)
+
+
+def test_a_word_given_to_two_grades_is_a_configuration_error(monkeypatch):
+    monkeypatch.setitem(rules.GRADE_WORDS, "4", (*rules.GRADE_WORDS["4"], "Отл."))
+    with pytest.raises(ImproperlyConfigured, match="Отл"):
+        rules._word_lookup()
+
+
+@pytest.mark.parametrize(
+    "written, value",
+    [
+        ("5 (excellent)", "5"),
+        ("5 (эң жакшы)", "5"),
+        ("3 (удовл.)", "3"),
+        ("2 — неуд", "2"),
+        ("5 (хорошо)", None),  # the digit and the word disagree
+        ("- 5", None),
+    ],
+)
+def test_a_digit_with_its_word_stands_for_the_grade_when_both_agree(written, value):
+    assert rules.grade_word(written) == value

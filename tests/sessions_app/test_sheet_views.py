@@ -11,7 +11,7 @@ from academics import roles
 from reports.achievement import owing_students
 from sessions_app import rules, services
 from sessions_app.choices import Attempt, SheetStatus
-from sessions_app.forms import parse_grade
+from sessions_app.forms import grammar, parse_grade
 from sessions_app.models import Grade, GradeChange, GradeSheet, SheetEvent
 from tests import factories
 from tests.html_forms import submitted
@@ -129,6 +129,102 @@ def test_credit_cells(typed, expected):
 def test_cells_that_are_no_grade(kind, typed):
     with pytest.raises(ValidationError):
         parse_grade(typed, kind)
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("Отл.", "5"),
+        ("хор", "4"),
+        ("Удовл.", "3"),
+        ("уд", "3"),
+        ("неуд.", "2"),
+        ("Неудовлетворительно", "2"),
+        ("Н/Я", "absent"),
+        ("н / я", "absent"),
+        ("неявка", "absent"),
+        ("эң  жак.", "5"),
+        ("“жакшы”", "4"),
+        ("канаат.", "3"),
+        ("кан. эмес", "2"),
+        ("к/ж", "absent"),
+        ("Excellent", "5"),
+        ("87.0", 87),
+        ("5.0", "5"),
+        ("5 (отлично)", "5"),
+        ("3 — удовл.", "3"),
+        ("4 (good)", "4"),
+    ],
+)
+def test_exam_cells_take_the_words_and_short_forms_of_the_rules_table(typed, expected):
+    assert parse_grade(typed, "exam") == expected
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("зач.", "pass"),
+        ("Зачёт", "pass"),
+        ("сыналды", "pass"),
+        ("не зач.", "fail"),
+        ("незачтено", "fail"),
+        ("сыналган жок", "fail"),
+        ("н/я", "absent"),
+    ],
+)
+def test_credit_cells_take_the_words_and_short_forms_of_the_rules_table(typed, expected):
+    assert parse_grade(typed, "credit") == expected
+
+
+@pytest.mark.parametrize(
+    "kind, typed",
+    [
+        ("exam", "зач"),
+        ("credit", "отл"),
+        ("exam", "87.5"),
+        ("exam", "."),
+        ("credit", "5.0"),
+        ("exam", "5 (хорошо)"),
+    ],
+)
+def test_a_word_the_kind_does_not_take_or_a_fraction_is_no_grade(kind, typed):
+    with pytest.raises(ValidationError):
+        parse_grade(typed, kind)
+
+
+@pytest.mark.parametrize("kind", ["exam", "credit"])
+def test_the_script_s_tokens_are_the_rules_table(kind):
+    tokens = grammar(kind)["tokens"]
+    expected = {
+        rules.grade_key(word): value
+        for value, words in rules.GRADE_WORDS.items()
+        for word in words
+        if value in rules.ALLOWED[kind]
+    }
+    assert tokens == expected
+
+
+def test_the_sheet_page_saves_the_registrars_abbreviations(client, s):
+    a, b, c, d = s["students"]
+    client.force_login(s["dean"])
+    typed = cells(s["students"], "Удовл.", "Н/Я", "87.0", "эң жак.")
+    response = client.post(url("sheet", s["assessment"]), typed)
+    assert response.status_code == 302
+    assert grades(s["assessment"]) == {a.pk: "3", b.pk: "absent", c.pk: "5", d.pk: "5"}
+    assert Grade.objects.get(student=c).points == 87
+    rows = client.get(response.url).context["rows"]
+    assert [row.text for row in rows] == ["3", "н", "87", "5"]
+
+
+def test_the_credit_sheet_saves_the_registrars_abbreviations(client):
+    s = build(3, kind="credit")
+    a, b, c = s["students"]
+    client.force_login(s["dean"])
+    response = client.post(
+        url("sheet", s["assessment"]), cells(s["students"], "зач.", "Не зач.", "к/ж")
+    )
+    assert response.status_code == 302
+    assert grades(s["assessment"]) == {a.pk: "pass", b.pk: "fail", c.pk: "absent"}
 
 
 # Reading the sheet
