@@ -43,6 +43,7 @@ class ChangeSource(models.TextChoices):
     PAGE = "page", _("grade sheet page")
     IMPORT = "import", _("import")
     OVERRIDE = "override", _("override")
+    ADMIN = "admin", _("administration site")
 
 
 class SheetAction(models.TextChoices):
