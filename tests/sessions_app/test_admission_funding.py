@@ -364,3 +364,20 @@ def test_the_admin_of_another_faculty_cannot_open_the_admission(world):
     response = client.post(admin_url("change", admission.pk), {"funding": "contract", "version": 0})
     assert response.status_code in (302, 404)
     assert funding_of(w["session"], w["budget"]) == Funding.BUDGET
+
+
+def test_the_groups_history_names_a_change_of_funding(world):
+    w = world
+    entry = services.AdmissionEntry(
+        w["session"].pk, w["budget"].pk, Attempt.MAIN, True, funding=Funding.CONTRACT
+    )
+    services.write_admissions([entry], w["dean"], source=ChangeSource.ADMIN)
+    client = client_for(w["dean"])
+    url = reverse("sessions:group_history", args=[w["session"].pk, w["group"].pk])
+
+    text = client.get(url).content.decode()
+
+    assert "funding:" in text
+    assert "budget" in text and "contract" in text and "administration site" in text
+    rows = [row for row in text.split("<tr") if w["budget"].full_name in row]
+    assert sum("funding:" in row for row in rows) == 1, "joining the contingent is not a change"
