@@ -211,7 +211,12 @@ class Admission(models.Model):
     # by funding read it, so that a later change of Student.funding leaves them as they were.
     funding = models.CharField(_("funding"), max_length=20, choices=Funding.choices, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
