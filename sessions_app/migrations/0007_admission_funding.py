@@ -21,6 +21,14 @@ def empty_funding(apps, schema_editor):
     Admission.objects.update(funding="")
 
 
+def admin_as_override(apps, schema_editor):
+    """Undone, the audit knows no "admin" source: such changes are kept as overrides."""
+    for name in ("AdmissionChange", "GradeChange"):
+        apps.get_model("sessions_app", name).objects.filter(source="admin").update(
+            source="override"
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -38,6 +46,7 @@ class Migration(migrations.Migration):
             model_name='gradechange',
             name='sessions_app_gradechange_source_valid',
         ),
+        migrations.RunPython(migrations.RunPython.noop, admin_as_override),
         migrations.AddField(
             model_name='admission',
             name='funding',

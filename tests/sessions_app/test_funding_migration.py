@@ -1,5 +1,6 @@
 """The migration that keeps the funding on the main admission: it fills the admissions made
-before it from the student's funding, leaves АКЖ rows without one, and can be undone."""
+before it from the student's funding, leaves АКЖ rows without one, and can be undone (with the
+admin's audited changes in it)."""
 
 import pytest
 from django.db import connection
@@ -8,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from academics.choices import Funding
 from academics.models import Student
 from sessions_app import services
-from sessions_app.choices import Attempt
+from sessions_app.choices import Attempt, ChangeSource
 from tests import factories
 
 BEFORE = [("sessions_app", "0006_admission_audit")]
@@ -36,10 +37,18 @@ def test_the_migration_fills_each_main_admission_from_its_students_funding():
     factories.assessment(session=session, group=group)
     services.ensure_admissions(session, group)
     services.set_admissions(session, group, Attempt.RETAKE, {budget.pk: (False, "valid", "")}, None)
+    entry = services.AdmissionEntry(session.pk, contract.pk, Attempt.MAIN, True, funding="budget")
+    services.write_admissions([entry], None, source=ChangeSource.ADMIN)
     try:
         apps = migrate(BEFORE)
         Admission = apps.get_model("sessions_app", "Admission")
         assert "funding" not in {field.name for field in Admission._meta.get_fields()}
+        # The audit of 0006 knows no "admin" source: undone, such a change is an override.
+        AdmissionChange = apps.get_model("sessions_app", "AdmissionChange")
+        assert set(AdmissionChange.objects.values_list("source", flat=True)) == {
+            ChangeSource.PAGE,
+            ChangeSource.OVERRIDE,
+        }
         # What the migration has to go by: the student's funding when it runs.
         Student.objects.filter(pk=budget.pk).update(funding=Funding.CONTRACT)
         Student.objects.filter(pk=contract.pk).update(funding=Funding.BUDGET)
