@@ -234,7 +234,7 @@ required AS (
     WHERE session_id = %(session)s GROUP BY group_id
 ),
 students AS (
-    SELECT p.faculty_id, p.form, a.reason, s.funding, s."foreign" AS is_foreign,
+    SELECT p.faculty_id, p.form, a.reason, a.funding, s."foreign" AS is_foreign,
            CASE WHEN a.admitted THEN 1 ELSE 0 END AS admitted_b,
            CASE WHEN a.admitted OR COALESCE(r.admitted, FALSE) THEN 1 ELSE 0 END AS admitted_a,
            COALESCE(q.n, 0) - COALESCE(gd.ok_b, 0) AS owed_b,

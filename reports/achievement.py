@@ -10,7 +10,8 @@ every grade, and its cost does not grow with the years of history.
 
 The rules (DOMAIN.md; the README repeats them for the university's staff):
 - The contingent of a session is its main-stage admission rows, admitted or not, each with the
-  group the student was in for that session.
+  group the student was in for that session and their funding in it: budget and contract count
+  the admission's funding, so a later change of the student's funding leaves them as they were.
 - Before АКЖ a student is admitted when admitted to the main session; after АКЖ, when admitted to
   the main session or to АКЖ.
 - A grade "before АКЖ" is the main attempt's; "after АКЖ" the retake's where there is one, else
@@ -196,7 +197,7 @@ assessments AS (
 ),
 outcome AS (
     SELECT {form_key} AS form_key, {key} AS scope_key, {label} AS scope_label, {order_columns}
-           a.reason, s.funding, s."foreign" AS is_foreign,{outcome}
+           a.reason, a.funding, s."foreign" AS is_foreign,{outcome}
     FROM sessions_app_admission a
     JOIN academics_student s ON s.id = a.student_id
     JOIN academics_studygroup g ON g.id = a.group_id

@@ -1,20 +1,25 @@
 """The admin of exam sessions. Each list sees only the user's faculty (academics.admin.ScopedAdmin,
 on the models' for_user); grades, admissions and the audit are read-only here (they are written
 by sessions_app.services), and the audit can be neither changed nor deleted, not even by a
-superuser. The exam sessions themselves are the university's."""
+superuser; the one exception is the funding of a main admission, changed through the admissions
+writer. The exam sessions themselves are the university's."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from academics.admin import ScopedAdmin, ScopedPickers
+from academics.choices import Funding
 from academics.models import AcademicYear
 
 from . import services
+from .choices import Attempt, ChangeSource
 from .models import (
     Admission,
     AdmissionChange,
@@ -220,18 +225,79 @@ class GradeSheetAdmin(ReadOnlyAdmin):
             )
 
 
+class AdmissionFundingForm(forms.ModelForm):
+    """The one thing the admin changes on an admission: the session's funding of a main row,
+    against the admission list's version the page was opened with."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Admission
+        fields = ["funding"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "funding" in self.fields:  # not on a row shown read-only
+            self.fields["funding"].required = True
+            self.fields["funding"].choices = Funding.choices
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["version"] = self._stored_version()
+
+    def _stored_version(self):
+        admission = self.instance
+        return services.version_of(admission.session_id, admission.group_id, admission.stage)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("version") != self._stored_version():
+            raise forms.ValidationError(
+                _(
+                    "Someone else changed the admissions of this group after you opened this "
+                    "page: nothing was saved. Open the admission again."
+                )
+            )
+        return data
+
+
 @admin.register(Admission)
-class AdmissionAdmin(ReadOnlyAdmin):
-    list_display = ["student", "group", "session", "stage", "admitted", "reason", "note"]
+class AdmissionAdmin(ScopedAdmin):
+    """Admissions are written by the admission page and the results import; here only the
+    funding of a main admission changes, through the same writer (lock, version, audit)."""
+
+    form = AdmissionFundingForm
+    list_display = [
+        "student",
+        "group",
+        "session",
+        "stage",
+        "funding",
+        "admitted",
+        "reason",
+        "note",
+    ]
     list_filter = [
         session_filter("session"),
         "stage",
+        "funding",
         "admitted",
         "reason",
         "group__program__faculty",
     ]
     search_fields = ["student__full_name", "student__record_book", "group__name"]
     list_select_related = ["student", "group", "session__academic_year"]
+    fields = [
+        "session",
+        "student",
+        "group",
+        "stage",
+        "funding",
+        "admitted",
+        "reason",
+        "note",
+        "updated_by",
+        "updated_at",
+        "version",
+    ]
     readonly_fields = [
         "session",
         "student",
@@ -243,6 +309,49 @@ class AdmissionAdmin(ReadOnlyAdmin):
         "updated_by",
         "updated_at",
     ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # An АКЖ row holds no funding: shown read-only.
+        if obj is not None and obj.stage != Attempt.MAIN:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            return self.fields
+        return [name for name in self.fields if name != "version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            return self.readonly_fields
+        return [name for name in self.fields if name != "version"]
+
+    def save_model(self, request, obj, form, change):
+        entry = services.AdmissionEntry(
+            obj.session_id, obj.student_id, obj.stage, obj.admitted, obj.reason, funding=obj.funding
+        )
+        key = (obj.session_id, obj.group_id, obj.stage)
+        try:
+            services.write_admissions(
+                [entry],
+                request.user,
+                source=ChangeSource.ADMIN,
+                versions={key: form.cleaned_data["version"]},
+            )
+        except (services.SheetError, PermissionDenied) as error:
+            request.admission_refused = True
+            self.message_user(request, str(error), messages.ERROR)
+
+    def response_change(self, request, obj):
+        if getattr(request, "admission_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
 
 @admin.register(Grade)

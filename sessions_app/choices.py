@@ -45,6 +45,7 @@ class ChangeSource(models.TextChoices):
     OVERRIDE = "override", _("override")
     # The grade sheet downloaded as .xlsx, filled offline and uploaded on its page.
     SHEET_FILE = "sheet_file", _("grade sheet file")
+    ADMIN = "admin", _("administration site")
 
 
 class SheetAction(models.TextChoices):

@@ -32,8 +32,9 @@ def _assessment_changed(sender, instance, **kwargs):
 
 
 def _structure_changed(sender, **kwargs):
-    # A student's funding or group, a group's program, a program's faculty or form: the figures
-    # of every session are grouped by them.
+    # A student's group, a group's program, a program's faculty or form: the figures of every
+    # session are grouped by them. (A session's funding is its admissions', which the admissions
+    # writer changes and marks; a student's funding now is kept here for the safe side.)
     changed()
 
 

@@ -45,6 +45,7 @@ class AdmissionFacts(NamedTuple):
     admitted: bool
     reason: str
     note: str
+    funding: str = ""  # the session's funding, on a main row
 
 
 class GradeFacts(NamedTuple):
@@ -193,7 +194,12 @@ class Ledger:
     def _keep_admission(self, admission, with_students):
         key = (admission.session_id, admission.student_id, admission.stage)
         self.admissions[key] = AdmissionFacts(
-            admission.pk, admission.group_id, admission.admitted, admission.reason, admission.note
+            admission.pk,
+            admission.group_id,
+            admission.admitted,
+            admission.reason,
+            admission.note,
+            admission.funding,
         )
         if with_students:
             self.students[admission.student_id] = admission.student

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from academics.choices import Term
+from academics.choices import Funding, Term
 from academics.models import AcademicYear, Discipline, StaffMember, Student, StudyGroup
 from academics.querysets import FacultyScopedQuerySet
 from portal.constraints import in_choices
@@ -207,8 +207,16 @@ class Admission(models.Model):
         _("reason not admitted"), max_length=10, choices=NotAdmittedReason.choices, blank=True
     )
     note = models.CharField(_("note"), max_length=250, blank=True)
+    # The student's funding for the session (main stage; "" on an АКЖ row): the session's figures
+    # by funding read it, so that a later change of Student.funding leaves them as they were.
+    funding = models.CharField(_("funding"), max_length=20, choices=Funding.choices, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -228,6 +236,13 @@ class Admission(models.Model):
                 condition=Q(admitted=True, reason="")
                 | Q(admitted=False, reason__in=["valid", "invalid"]),
                 name="sessions_admission_reason_iff_not_admitted",
+            ),
+            in_choices("funding", Funding, blank=True),
+            # The main row holds the session's funding; an АКЖ row follows it and holds none.
+            models.CheckConstraint(
+                condition=Q(stage=Attempt.MAIN, funding__in=Funding.values)
+                | Q(stage=Attempt.RETAKE, funding=""),
+                name="sessions_admission_funding_iff_main",
             ),
         ]
         indexes = [models.Index(fields=["session", "stage", "group"])]
@@ -424,6 +439,12 @@ class AdmissionChange(ChangeRecord):
     )
     old_note = models.CharField(_("old note"), max_length=250, blank=True)
     new_note = models.CharField(_("new note"), max_length=250, blank=True)
+    old_funding = models.CharField(
+        _("old funding"), max_length=20, choices=Funding.choices, blank=True
+    )
+    new_funding = models.CharField(
+        _("new funding"), max_length=20, choices=Funding.choices, blank=True
+    )
 
     objects = AdmissionChangeQuerySet.as_manager()
 
@@ -436,6 +457,8 @@ class AdmissionChange(ChangeRecord):
             in_choices("stage", Attempt),
             in_choices("old_reason", NotAdmittedReason, blank=True),
             in_choices("new_reason", NotAdmittedReason, blank=True),
+            in_choices("old_funding", Funding, blank=True),
+            in_choices("new_funding", Funding, blank=True),
         ]
         indexes = [models.Index(fields=["session", "group", "changed_at"])]
 

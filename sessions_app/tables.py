@@ -407,8 +407,9 @@ class AdmissionChangeTable(HistoryTable):
         return record.student.full_name
 
     def _parts(self, record):
-        """(old, new, moved, note) as text; old and new None when the admission did not
-        change."""
+        """(old, new, moved, note, funding) as text; old and new None when the admission did
+        not change, funding (old, new) when the session's funding changed (not when the student
+        joined the contingent with it)."""
         old = new = None
         if record.old_admitted != record.new_admitted or record.old_reason != record.new_reason:
             if record.old_admitted is None:
@@ -425,10 +426,13 @@ class AdmissionChangeTable(HistoryTable):
         note = None
         if record.old_note != record.new_note:
             note = (record.old_note or "—", record.new_note or "—")
-        return old, new, moved, note
+        funding = None
+        if record.old_funding and record.old_funding != record.new_funding:
+            funding = (record.get_old_funding_display(), record.get_new_funding_display() or "—")
+        return old, new, moved, note, funding
 
     def render_change(self, record):
-        old, new, moved, note = self._parts(record)
+        old, new, moved, note, funding = self._parts(record)
         parts = []
         if new is not None:
             if record.old_admitted is None:
@@ -446,10 +450,20 @@ class AdmissionChangeTable(HistoryTable):
                     note[1],
                 )
             )
+        if funding:
+            parts.append(
+                format_html(
+                    '<span class="history-note">{} {} {} {}</span>',
+                    _("funding:"),
+                    funding[0],
+                    to_arrow(),
+                    funding[1],
+                )
+            )
         return format_html_join(" ", "{}", ((part,) for part in parts))
 
     def value_change(self, record):
-        old, new, moved, note = self._parts(record)
+        old, new, moved, note, funding = self._parts(record)
         parts = []
         if new is not None:
             parts.append(f"{old} → {new}")
@@ -457,6 +471,8 @@ class AdmissionChangeTable(HistoryTable):
             parts.append(moved)
         if note:
             parts.append(f"{_('note:')} {note[0]} → {note[1]}")
+        if funding:
+            parts.append(f"{_('funding:')} {funding[0]} → {funding[1]}")
         return "; ".join(parts)
 
     def render_changed_by(self, record):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .. import services
 from ..rules import MAIN, RETAKE
-from .records import AdmissionKey
+from .records import AdmissionKey, SessionStudent
 
 
 class Finding(NamedTuple):
@@ -183,8 +183,11 @@ def _check_retake_rows(file, resolved):
 
 def admission_entries(file, resolved):
     """The AdmissionEntry of each admission of the file, of students without a bad row, with
-    resolved's ids (placeholders included)."""
+    resolved's ids (placeholders included). A main admission takes the student's group and
+    funding of its session's rows (the funding column: the session's funding on the admission;
+    the student's own funding follows their latest session, see plan.py)."""
     sessions, students, groups = resolved.session_ids, resolved.student_ids, resolved.group_ids
+    in_session = file.in_session
     return [
         services.AdmissionEntry(
             sessions[key.session],
@@ -194,6 +197,9 @@ def admission_entries(file, resolved):
             admission.reason,
             None,  # the note stays as it is
             groups[admission.group] if key.stage == MAIN else None,
+            in_session[SessionStudent(key.session, key.record_book)].funding
+            if key.stage == MAIN
+            else None,
         )
         for key, admission in file.admissions.items()
         if key.record_book not in file.tainted

@@ -1,9 +1,14 @@
 """The one writer of admissions. The admission page (set_admissions), the results import, the
-sheets (ensure_admissions: a student who joins a group joins its contingent) and any code write
-through write_admissions or set_admissions, which share one check (check_admissions, the rules
-of sessions_app.rules against what is stored, under the sessions' row locks) and one write
-(_write: the admissions, their audit rows, the admission lists' versions and the session
-figures' version)."""
+sheets (ensure_admissions: a student who joins a group joins its contingent), the admin and any
+code write through write_admissions or set_admissions, which share one check (check_admissions,
+the rules of sessions_app.rules against what is stored, under the sessions' row locks) and one
+write (_write: the admissions, their audit rows, the admission lists' versions and the session
+figures' version).
+
+A main admission also keeps the student's funding for the session (budget / contract), which the
+session's figures by funding read: given by the entry, else kept as stored, else, for a new row,
+the student's funding at the time (Student.funding). Changing it is a change of the admission,
+audited like the rest; it is never refused by the grade rules."""
 
 from typing import NamedTuple
 
@@ -27,9 +32,17 @@ from .errors import InvalidGrades, Saved, StaleSheet, WriteCounts
 from .merge import merge
 
 
+def _stale():
+    return _(
+        "Someone else saved this page after you opened it: nothing was saved. The page now shows "
+        "what is stored; enter your changes again."
+    )
+
+
 class AdmissionEntry(NamedTuple):
     """An admission to write. `note` None keeps the stored note; `group_id` is the student's
-    group for the session (main stage; None keeps the stored one)."""
+    group for the session and `funding` their funding in it (main stage; None keeps the stored
+    one, or takes the student's current funding for a new row)."""
 
     session_id: object
     student_id: object
@@ -38,6 +51,7 @@ class AdmissionEntry(NamedTuple):
     reason: str = ""
     note: str | None = None
     group_id: object = None
+    funding: str | None = None
 
     @property
     def key(self):
@@ -50,20 +64,42 @@ class Change(NamedTuple):
     new: AdmissionFacts
 
 
-def _new_facts(ledger, entry, pending):
-    """What the entry would store, with the group and note it leaves as they are."""
+def _new_facts(ledger, entry, pending, fundings):
+    """What the entry would store, with the group, note and funding it leaves as they are.
+    `fundings`: student id -> current funding, for new main rows that name none."""
     stored = ledger.admission(*entry.key)
     reason = "" if entry.admitted else (entry.reason or "")
     note = entry.note if entry.note is not None else (stored.note if stored else "")
+    funding = ""
     if entry.stage == rules.MAIN:
         group_id = entry.group_id
         if group_id is None and stored is not None:
             group_id = stored.group_id
+        funding = entry.funding or (stored.funding if stored else fundings.get(entry.student_id))
     else:
         main = pending.get((entry.session_id, entry.student_id, rules.MAIN))
         main = main or ledger.admission(entry.session_id, entry.student_id, rules.MAIN)
         group_id = main.group_id if main is not None else None
-    return AdmissionFacts(getattr(stored, "id", None), group_id, entry.admitted, reason, note)
+    return AdmissionFacts(
+        getattr(stored, "id", None), group_id, entry.admitted, reason, note, funding or ""
+    )
+
+
+def _current_fundings(ledger, entries):
+    """Student id -> Student.funding of the students a main entry adds to a session without
+    naming their funding: a new admission takes the student's funding of the day."""
+    wanted = {
+        entry.student_id
+        for entry in entries
+        if entry.stage == rules.MAIN
+        and entry.funding is None
+        and isinstance(entry.student_id, int)
+        and ledger.admission(*entry.key) is None
+    }
+    fundings = {}
+    for chunk in chunked(wanted):
+        fundings.update(Student.objects.filter(pk__in=chunk).values_list("pk", "funding"))
+    return fundings
 
 
 def _refusal(ledger, entry, stored, new, pending):
@@ -99,12 +135,13 @@ def check_admissions(ledger, entries):
     """The entries that change a stored admission, and the refusals of the rules, keyed by
     AdmissionEntry.key. Each is checked with the other stage as the same batch leaves it."""
     wanted = {entry.key: entry for entry in entries}
+    fundings = _current_fundings(ledger, wanted.values())
     # The main stage first: an АКЖ row's group is the one of its main row, in the batch or stored.
     pending = {}
     for stage in (rules.MAIN, rules.RETAKE):
         for key, entry in wanted.items():
             if entry.stage == stage:
-                pending[key] = _new_facts(ledger, entry, pending)
+                pending[key] = _new_facts(ledger, entry, pending, fundings)
     changes, refusals, unchanged = [], {}, 0
     for key, entry in wanted.items():
         stored = ledger.admission(*key)
@@ -155,16 +192,26 @@ def _load(entries):
     return ledger
 
 
+def _check_versions(versions):
+    """StaleSheet when an admission list changed since its caller read `versions`
+    ({(session id, group id, stage): version})."""
+    for (session_id, group_id, stage), version in versions.items():
+        if version != version_of(session_id, group_id, stage):
+            raise StaleSheet(_stale(), None)
+
+
 @transaction.atomic
-def write_admissions(entries, user, source=ChangeSource.IMPORT, reason=""):
+def write_admissions(entries, user, source=ChangeSource.IMPORT, reason="", versions=None):
     """Write many admissions at once (AdmissionEntry), or nothing: the bulk path of the one
-    writer. Under the sessions' row locks: the user's faculty, then the rules for every entry that
-    changes a stored admission (InvalidGrades, keyed by AdmissionEntry.key). Returns
+    writer. Under the sessions' row locks: the versions of the admission lists the caller read
+    (`versions`, as _check_versions; StaleSheet), the user's faculty, then the rules for every
+    entry that changes a stored admission (InvalidGrades, keyed by AdmissionEntry.key). Returns
     WriteCounts."""
     entries = list(entries)
     if not entries:
         return WriteCounts()
     lock_sessions({entry.session_id for entry in entries})
+    _check_versions(versions or {})
     ledger = _load(entries)
     _check_faculties(user, {group_id for _session, group_id in _groups_of(ledger, entries)})
     changes, refusals, unchanged = check_admissions(ledger, entries)
@@ -250,13 +297,7 @@ def set_admissions(
         started = {pk: _row(*row) for pk, row in originals.items()}
         wanted, others = merge(wanted, started, current, None)
     elif version is not None and version != version_of(session, group, stage):
-        raise StaleSheet(
-            _(
-                "Someone else saved this page after you opened it: nothing was saved. The page "
-                "now shows what is stored; enter your changes again."
-            ),
-            current,
-        )
+        raise StaleSheet(_stale(), current)
     else:
         wanted = {pk: row for pk, row in wanted.items() if row != current[pk]}
     batch = [
@@ -283,11 +324,11 @@ def _write(changes, user, source, reason):
     user_id = user.pk if user is not None else None
     insert_rows(
         Admission,
-        ["session", "student", "stage", "group", "admitted", "reason", "note", "updated_by"]
-        + ["updated_at"],
+        ["session", "student", "stage", "group", "admitted", "reason", "note", "funding"]
+        + ["updated_by", "updated_at"],
         (
             (*c.entry.key[:3], c.new.group_id, c.new.admitted, c.new.reason, c.new.note)
-            + (user_id, at)
+            + (c.new.funding, user_id, at)
             for c in changes
             if c.stored is None
         ),
@@ -299,6 +340,7 @@ def _write(changes, user, source, reason):
             admitted=c.new.admitted,
             reason=c.new.reason,
             note=c.new.note,
+            funding=c.new.funding,
             updated_by_id=user_id,
             updated_at=now,
         )
@@ -306,13 +348,15 @@ def _write(changes, user, source, reason):
         if c.stored is not None
     ]
     Admission.objects.bulk_update(
-        updated, ["group", "admitted", "reason", "note", "updated_by", "updated_at"], batch_size=500
+        updated,
+        ["group", "admitted", "reason", "note", "funding", "updated_by", "updated_at"],
+        batch_size=500,
     )
     insert_rows(
         AdmissionChange,
         ["session", "student", "group", "old_group", "stage", "old_admitted", "new_admitted"]
-        + ["old_reason", "new_reason", "old_note", "new_note", "changed_by", "changed_at"]
-        + ["source", "reason"],
+        + ["old_reason", "new_reason", "old_note", "new_note", "old_funding", "new_funding"]
+        + ["changed_by", "changed_at", "source", "reason"],
         (_audit_row(c, user_id, at, source, reason) for c in changes),
     )
     _bump_lists(changes, now)
@@ -334,6 +378,8 @@ def _audit_row(change, user_id, at, source, reason):
         new.reason,
         stored.note if stored else "",
         new.note,
+        stored.funding if stored else "",
+        new.funding,
         user_id,
         at,
         source,

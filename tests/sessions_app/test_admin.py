@@ -37,7 +37,8 @@ MODELS = [
     GradeChange,
     SheetEvent,
 ]
-READ_ONLY = [GradeSheet, Admission, AdmissionChange, Grade, GradeChange, SheetEvent]
+# An admission's funding is changed in the admin, through the writer: test_admission_funding.py.
+READ_ONLY = [GradeSheet, AdmissionChange, Grade, GradeChange, SheetEvent]
 SCOPED = [Assessment, GradeSheet, Admission, AdmissionChange, Grade, GradeChange, SheetEvent]
 
 
