@@ -317,7 +317,8 @@ def not_allowed(value, kind):
         _("“%(value)s” is not allowed here; use one of: %(allowed)s.")
         # In words of the interface's language ("absent" is "келген жок" in Kyrgyz).
         % {
-            "value": grade_label(value),
+            # Points (80) or a value of no grade are shown as given.
+            "value": grade_label(value) if value in GradeValue.values else value,
             "allowed": ", ".join(grade_label(v) for v in GradeValue.values if v in ALLOWED[kind]),
         },
     )

@@ -123,6 +123,14 @@ def routes_for(faculty):
         f"sessions:sheet@{f}": Route(VIEW_SHEETS, f, _sheet(f)),
         f"sessions:sheet_history@{f}": Route(VIEW_SHEETS, f, _sheet(f)),
         f"sessions:sheet_print@{f}": Route(VIEW_SHEETS, f, _sheet(f)),
+        f"sessions:sheet_download@{f}": Route(VIEW_SHEETS, f, _sheet(f)),
+        # A filled sheet file: for those who may type on the sheet (here: no file, told so).
+        f"sessions:sheet_upload@{f}": Route(
+            VIEW_SHEETS, f, _sheet(f), method="post", ok=ACTED, extra=_can_edit_grades_of(f)
+        ),
+        f"reports:group_summary@{f}": Route(VIEW_SESSIONS, f, _group(f)),
+        f"reports:group_summary_xlsx@{f}": Route(VIEW_SESSIONS, f, _group(f)),
+        f"reports:group_summary_print@{f}": Route(VIEW_SESSIONS, f, _group(f)),
         # The transitions: a sheet of one's own faculty only; lock and reopen for its head.
         f"sessions:sheet_submit@{f}": Route(
             VIEW_SHEETS, f, _sheet(f), method="post", ok=ACTED, extra=_can_edit_grades_of(f)
@@ -254,6 +262,8 @@ NOT_WALKED = {
     "tested in the jobs app",
     "jobs:status": "as jobs:detail",
     "jobs:download": "as jobs:detail",
+    "sessions:import_errors": "the errors of a file the user checked, by a token kept in their "
+    "own session: tests/sessions_app/test_import_page.py shows another user gets 404",
     "resolutions:pdf_job": "starts a background job (the jobs app, being built); "
     "the jobs app tests who may start it",
 }

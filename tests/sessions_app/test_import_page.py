@@ -155,8 +155,10 @@ def test_a_sheet_headed_in_each_language_imports(language):
 
 
 def many_errors():
-    """842 copies of one error (the grade 7), and three other errors: 845 rows."""
-    rows = [row(student_id=f"9{n:06d}", student_name=f"Student {n}", grade="7") for n in range(842)]
+    """842 copies of one error (the grade “7x”), and three other errors: 845 rows."""
+    rows = [
+        row(student_id=f"9{n:06d}", student_name=f"Student {n}", grade="7x") for n in range(842)
+    ]
     rows.append(row(student_id="8000001", student_name="Other 1", admitted="maybe"))
     rows.append(row(student_id="8000002", student_name="Other 2", kind="lecture"))
     rows.append(row(student_id="8000003", student_name="Other 3", not_admitted_reason="valid"))
@@ -179,7 +181,7 @@ def test_842_copies_of_one_error_make_one_line_that_names_the_first_rows():
     start = page.index('class="error-groups"')
     errors_list = page[start : page.index("</ul>", start)]
     assert errors_list.count("<li>") == 4
-    assert "“7” is not one of" in errors_list
+    assert "“7x” is not a grade" in errors_list
     assert "rows 2, 3, 4, 5, 6 … and 837 more" in " ".join(errors_list.split())
     assert "845 errors in 845 of 845 rows" in page
     assert "Confirm the import" not in page
@@ -198,7 +200,7 @@ def test_the_full_list_of_errors_downloads_as_a_workbook():
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Row", "Column", "Value in the file", "What is wrong")
     assert len(rows) == 1 + 845
-    assert rows[1][:3] == (2, "grade", "7") and "is not one of" in rows[1][3]
+    assert rows[1][:3] == (2, "grade", "7x") and "is not a grade" in rows[1][3]
     assert rows[-1][:3] == (846, "not_admitted_reason", "valid")
     # Another user, or the same one in another session, cannot fetch it.
     assert client_for(superuser()).get(link).status_code == 404
@@ -254,7 +256,7 @@ def test_the_errors_of_a_sheet_headed_in_the_language_hold_no_english_word(langu
     with translation.override(language):
         headers = [header(column) for column in HEADERS]
     rows = good_rows()
-    rows[0]["grade"] = "7"  # not a grade
+    rows[0]["grade"] = "7x"  # not a grade
     rows[1]["grade"] = "5"  # a 5 in a credit
     rows[2]["admitted"] = "балким"  # neither yes nor no
     rows[3]["kind"] = "лекция"  # no such kind

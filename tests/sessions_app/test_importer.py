@@ -887,9 +887,14 @@ def test_kyrgyz_short_forms_import():
         ("экзамен", 101, "“101” is not points"),
         ("экзамен", "-3", "“-3” is not points"),
         ("экзамен", "отлл", "“отлл” is not a grade"),
-        ("экзамен", "зач.", "“pass” is not allowed here; use one of: 2, 3, 4, 5, absent."),
-        ("зачёт", "отл", "“5” is not allowed here; use one of: absent, fail, pass."),
-        ("зачёт", 80, "“80” is not allowed here; use one of: absent, fail, pass."),
+        (
+            "экзамен",
+            "зач.",
+            "“pass” is not allowed here; use one of: "
+            "5 (excellent), 4 (good), 3 (satisfactory), 2 (unsatisfactory), absent.",
+        ),
+        ("зачёт", "отл", "“5 (excellent)” is not allowed here; use one of: absent, pass, fail."),
+        ("зачёт", 80, "“80” is not allowed here; use one of: absent, pass, fail."),
     ],
 )
 def test_a_bad_grade_word_or_points_is_refused_on_its_row_and_column(kind, grade, says):
@@ -934,7 +939,7 @@ def test_a_points_column_beside_the_grade_gives_the_grade_by_the_scale():
         ("экзамен", 80, 81, "Оценка", "the grade cell says 80 points, the points cell 81"),
         ("экзамен", "", "отл", "Баллы", "“отл” is not points"),
         ("экзамен", "", 100.5, "Баллы", "“100.5” is not points"),
-        ("зачёт", "зач", 70, "Баллы", "“70” is not allowed here; use one of: absent, fail, pass."),
+        ("зачёт", "зач", 70, "Баллы", "“70” is not allowed here; use one of: absent, pass, fail."),
     ],
 )
 def test_a_points_cell_that_disagrees_or_is_no_points_is_refused(kind, grade, points, column, says):
@@ -1059,7 +1064,7 @@ def test_a_number_column_before_the_headers_is_ignored():
 def test_blank_lines_keep_the_excel_row_numbers():
     rows = good_rows()
     rows.insert(2, {})  # row 4 is blank
-    rows[4]["grade"] = "7"  # now row 6
+    rows[4]["grade"] = "7x"  # now row 6
     result = run(rows)
     assert [(e.row, e.column) for e in result.errors] == [(6, "grade")]
 
@@ -1080,7 +1085,7 @@ def test_the_template_imports_as_it_is():
 def test_the_template_s_help_sheet_lists_the_grade_words_and_the_scale_in_the_interface_language():
     with translation.override("ru"):
         book = openpyxl.load_workbook(io.BytesIO(importer.build_template()))
-    rows = [[cell.value for cell in r] for r in book["help"].iter_rows()]
+    rows = [[cell.value for cell in r] for r in book.worksheets[1].iter_rows()]
     by_label = {r[0]: r for r in rows if r[0]}
     # Each grade by its Russian label, with every word of rules.GRADE_WORDS for it.
     for value, label in [
