@@ -115,6 +115,7 @@ def _dashboard_body(request, scope):
             "load_table": load_table,
             "expiring_table": expiring_table,
             "chart_specs": [chart.spec() for chart in board.charts if not chart.empty],
+            "chart_format": chart_format(),
             "terms": Term.choices,
             "forms": StudyForm.choices,
         },
