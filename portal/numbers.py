@@ -28,6 +28,9 @@ def number(value, places=None):
         places = 0 if places is None else places
     elif isinstance(value, float):
         value = Decimal(str(value))
+    if places is not None and not isinstance(value, int):
+        # Django's number_format cuts the extra decimals (52.29 -> 52,2); the portal rounds.
+        value = Decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
@@ -40,6 +43,8 @@ class NumberFormat:
         self.grouping = formats.get_format("NUMBER_GROUPING")
 
     def __call__(self, value, places):
+        if not isinstance(value, int):
+            value = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
         return numberformat.format(
             value, self.decimal, places, self.grouping, self.thousand, force_grouping=True
         )

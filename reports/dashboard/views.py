@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from academics.choices import Level, StudyForm, Term
 from academics.models import Faculty, Program, StudyGroup
 from academics.querysets import user_faculty_id
+from portal.numbers import chart_format
 from portal.routers import reads_reports
 from portal.tables import export_response
 from sessions_app.choices import GradeValue, NotAdmittedReason
