@@ -12,11 +12,11 @@ here is its code and name (or a course's name) at one level; its forms are liste
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from academics.choices import Level, StudyForm
 from academics.models import AcademicYear
+from portal.numbers import number
 
 from .choices import AccreditationKind, LicenceStatus
 from .models import Accreditation, LicenceApplication, Seminar
@@ -199,7 +199,7 @@ def resolution_figures(academic_year):
 
 
 def _count(value):
-    return formats.number_format(int(value), force_grouping=True)
+    return number(int(value))
 
 
 def licensing_note(figures):

@@ -20,16 +20,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .dates import short_date
+from .numbers import number
 from .safe_cells import safe_cell, safe_text
 
 PER_PAGE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_PARAM = "_export"
 TABLE_PARAM = "_table"
-
-
-def short_date(value):
-    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 
 
 def local_datetime(value):
@@ -57,7 +55,7 @@ class NumberColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+        return number(value, 0)
 
     def value(self, value):
         return value
@@ -72,7 +70,7 @@ class PercentColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return formats.number_format(value, use_l10n=True)
+        return number(value)
 
     def value(self, value):
         return value

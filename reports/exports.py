@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from itertools import groupby
 
-from django.utils import formats, numberformat
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from academics.choices import StudyForm
+from portal.numbers import NumberFormat, number
 from portal.safe_cells import safe_text
 from sessions_app.choices import GradeValue, NotAdmittedReason
 
@@ -177,21 +177,6 @@ class Line:
         return format_html_join("", '<td class="{}">{}{}</td>', parts)
 
 
-class NumberFormat:
-    """Numbers as the active language writes them (Kyrgyz: 1\xa0918 and 52,29): the separators
-    are looked up once, not once a number."""
-
-    def __init__(self):
-        self.decimal = formats.get_format("DECIMAL_SEPARATOR")
-        self.thousand = formats.get_format("THOUSAND_SEPARATOR")
-        self.grouping = formats.get_format("NUMBER_GROUPING")
-
-    def __call__(self, value, places):
-        return numberformat.format(
-            value, self.decimal, places, self.grouping, self.thousand, force_grouping=True
-        )
-
-
 TITLES = {
     (StudyForm.DAY, Stage.BEFORE): gettext_lazy("Day study form, before АКЖ"),
     (StudyForm.DAY, Stage.AFTER): gettext_lazy("Day study form, after АКЖ"),
@@ -215,7 +200,7 @@ def best_sentence(row):
     """The seed's sentence under a table, naming the faculty with the best absolute achievement."""
     return _(
         "Among the faculties, %(faculty)s had the highest absolute achievement (%(percent)s %%)."
-    ) % {"faculty": row.scope, "percent": formats.number_format(row.absolute_pct, 2)}
+    ) % {"faculty": row.scope, "percent": number(row.absolute_pct, 2)}
 
 
 @dataclass

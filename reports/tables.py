@@ -1,9 +1,9 @@
 """The report pages' lists (portal.tables): the faculties on the home page."""
 
 import django_tables2 as tables
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from portal.numbers import number
 from portal.tables import NumberColumn, PortalTable
 
 
@@ -12,7 +12,7 @@ def _total(name):
 
     def footer(table):
         value = sum(getattr(row, name) for row in table.data)
-        return formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+        return number(value, 0)
 
     return footer
 

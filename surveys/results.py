@@ -10,11 +10,10 @@ surveys, questions and answers.
 from decimal import Decimal
 
 from django.db.models import Count
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from academics.models import AcademicYear
-from portal.numbers import percent
+from portal.numbers import number, percent
 
 from .choices import CHOICE_KINDS, QuestionKind
 from .models import Answer, Option, Question, Survey
@@ -132,7 +131,7 @@ def dashboard_shares(academic_year=None, term=None):
 def format_pct(pct):
     """34.00 -> "34", 33.33 -> "33,33" in Kyrgyz (the language's decimal separator)."""
     places = 0 if pct == pct.to_integral_value() else 2
-    return formats.number_format(pct, decimal_pos=places, use_l10n=True)
+    return number(pct, places)
 
 
 def summary_line(question_result):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from academics.choices import Level, StudyForm, Term
 from academics.models import Faculty, Program, StudyGroup
 from academics.querysets import user_faculty_id
+from portal.numbers import chart_format
 from portal.routers import reads_reports
 from portal.tables import export_response
 from sessions_app.choices import GradeValue, NotAdmittedReason
@@ -115,6 +116,7 @@ def _dashboard_body(request, scope):
             "load_table": load_table,
             "expiring_table": expiring_table,
             "chart_specs": [chart.spec() for chart in board.charts if not chart.empty],
+            "chart_format": chart_format(),
             "terms": Term.choices,
             "forms": StudyForm.choices,
         },

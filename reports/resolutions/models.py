@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import short_date
+
 
 class ResolutionFrozen(ValidationError):
     """An adopted resolution (or one of its items) was about to be changed."""
@@ -149,7 +151,7 @@ class Resolution(models.Model):
 
     def __str__(self):
         return _("Resolution of %(date)s on %(session)s") % {
-            "date": self.council_date.strftime("%d.%m.%Y") if self.council_date else "—",
+            "date": short_date(self.council_date),
             "session": self.session if self.session_id else "—",
         }
 

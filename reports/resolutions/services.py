@@ -21,13 +21,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from academics.choices import StudyForm
 from accreditation import sections as accreditation_sections
+from portal.dates import long_date
+from portal.numbers import number
 from surveys import results as survey_results
 
 from ..achievement import By, Row, Stage, achievement_tables
@@ -167,12 +169,12 @@ def figures_of(resolution):
 
 def count(value):
     """4 083 in Kyrgyz and Russian, 4,083 in English."""
-    return formats.number_format(int(value), force_grouping=True)
+    return number(int(value))
 
 
 def share(value):
     """A percentage figure to one decimal: 52,3 in Kyrgyz and Russian, 52.3 in English."""
-    return formats.number_format(Decimal(value), decimal_pos=1, force_grouping=True)
+    return number(Decimal(value), 1)
 
 
 def _words(stage):
@@ -398,7 +400,7 @@ def _item_details(item):
 
 
 def _council_line(resolution):
-    date = formats.date_format(resolution.council_date, "SHORT_DATE_FORMAT")
+    date = long_date(resolution.council_date)
     if resolution.protocol_number:
         return _("Academic council, minutes No. %(number)s of %(date)s") % {
             "number": resolution.protocol_number,

@@ -11,11 +11,11 @@ workbook all show a GroupSummary.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.collation import kyrgyz_key
+from portal.numbers import number as format_number
 from sessions_app.choices import AssessmentKind, GradeValue
 from sessions_app.forms import grade_cell_text
 from sessions_app.models import Admission, Assessment, Grade
@@ -191,7 +191,7 @@ class GroupSummary:
                 (
                     label,
                     [
-                        formats.number_format(getattr(self.figures[stage], name), 2, use_l10n=True)
+                        format_number(getattr(self.figures[stage], name), 2)
                         for stage in Stage.VALUES
                     ],
                 )

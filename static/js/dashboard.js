@@ -17,16 +17,47 @@
   };
   var PALETTE = ["#0b4f8a", "#c46a00", "#1e7b3c", "#7b3fa0", "#b42318", "#5b6b7c"];
 
-  function numberFormat(unit) {
-    var lang = document.documentElement.lang || undefined;
-    var format;
-    try {
-      format = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
-    } catch (e) {
-      format = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+  // The page's language's separators (portal.numbers.chart_format), so the axes and tooltips
+  // write 5\u00a0000 and 5,5 as the tables beside them do; browsers do not all know Kyrgyz.
+  var SEPARATORS = { decimal: ".", group: ",", grouping: 3 };
+
+  function readSeparators() {
+    var source = document.getElementById("dashboard-number-format");
+    if (source) {
+      SEPARATORS = JSON.parse(source.textContent);
     }
+  }
+
+  function formatNumber(value) {
+    // At most two decimals, none written when they are zero: 5000, 5.5, 52.29.
+    var digits = Math.abs(value).toFixed(2);
+    if (digits.indexOf(".") >= 0) {
+      digits = digits.replace(/0+$/, "").replace(/\.$/, "");
+    }
+    var parts = digits.split(".");
+    var whole = parts[0];
+    var size = SEPARATORS.grouping > 0 ? SEPARATORS.grouping : 3;
+    var groups = [];
+    while (whole.length > size) {
+      groups.unshift(whole.slice(-size));
+      whole = whole.slice(0, -size);
+    }
+    groups.unshift(whole);
+    var text = groups.join(SEPARATORS.group);
+    if (parts.length > 1) {
+      text += SEPARATORS.decimal + parts[1];
+    }
+    return (value < 0 && Number(digits) !== 0 ? "-" : "") + text;
+  }
+
+  function chartLocale() {
+    var lang = document.documentElement.lang;
+    return lang === "ky" ? "ru" : lang || undefined;
+  }
+
+  function numberFormat(unit) {
     return function (value) {
-      return format.format(value) + (unit ? "\u00a0" + unit : "");
+      return formatNumber(value) + (unit ? "\u00a0" + unit : "");
     };
   }
 
@@ -81,6 +112,9 @@
       type: spec.kind,
       data: { labels: spec.labels, datasets: datasets(spec) },
       options: {
+        // Chart.js's own formatting (what no callback below covers) in a language every
+        // browser knows with the page's separators: Kyrgyz writes numbers as Russian does.
+        locale: chartLocale(),
         indexAxis: spec.horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,
@@ -107,6 +141,7 @@
     if (!source || !window.Chart) {
       return;
     }
+    readSeparators();
     var charts = JSON.parse(source.textContent).map(draw).filter(Boolean);
     var opened = [];
     // Print: every chart's table is printed under it, and the charts fit the page's width.
