@@ -1,6 +1,10 @@
-"""The portal itself as an app: connects the security log's receivers, registers its checks."""
+"""The portal itself as an app: connects the security log's receivers, registers its checks and
+the search key's SQLite function."""
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+from .text import register_sqlite_function
 
 
 class PortalConfig(AppConfig):
@@ -12,3 +16,5 @@ class PortalConfig(AppConfig):
         from . import checks, security  # noqa: F401
 
         security.connect()
+        # SQLite folds only ASCII letters: the search key's function, on every connection.
+        connection_created.connect(register_sqlite_function, dispatch_uid="portal_search_key")
