@@ -61,9 +61,7 @@ class SearchKey(Func):
         return self.as_sql(compiler, connection, function=SQLITE_FUNCTION, **extra_context)
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        inner = Func(
-            *self.get_source_expressions(), Value(_FROM), Value(_TO), function="translate"
-        )
+        inner = Func(*self.get_source_expressions(), Value(_FROM), Value(_TO), function="translate")
         return Func(inner, function="lower", output_field=CharField()).as_sql(
             compiler, connection, **extra_context
         )
