@@ -5,7 +5,7 @@ PostgreSQL. The changelist's box and the autocomplete pickers both ask get_searc
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
 from django.db.models import CharField, Q, TextField
 
-from .text import SearchKey, search_key
+from .text import SearchKey, SearchKeyed, search_key
 
 # Django's prefixes of a search field: ^ starts with, = exact, @ full-text search.
 _PREFIXES = "^=@"
@@ -17,24 +17,35 @@ class FoldedSearchAdmin:
 
     def get_search_results(self, request, queryset, search_term):
         words = (search_key(search_term) or "").split()
-        fields = [name.lstrip(_PREFIXES) for name in self.get_search_fields(request)]
-        if not words or not fields:
+        paths = [name.lstrip(_PREFIXES) for name in self.get_search_fields(request)]
+        if not words or not paths:
             return queryset, False
-        keys = {}
-        for index, path in enumerate(fields):
-            if _holds_text(self.model, path):
-                keys[path] = f"_search_key_{index}"
-        queryset = queryset.alias(**{alias: SearchKey(path) for path, alias in keys.items()})
+        lookups, computed = [], {}
+        for index, path in enumerate(paths):
+            lookup = _lookup(self.model, path)
+            if lookup is None:  # a text field with no stored key: its key computed per row
+                lookup = computed[f"_search_key_{index}"] = path
+                lookups.append(f"_search_key_{index}__contains")
+            else:
+                lookups.append(lookup)
+        queryset = queryset.alias(**{alias: SearchKey(path) for alias, path in computed.items()})
         for word in words:
             match = Q()
-            for path in fields:
-                lookup = f"{keys[path]}__contains" if path in keys else f"{path}__icontains"
+            for lookup in lookups:
                 match |= Q(**{lookup: word})
             queryset = queryset.filter(match)
-        duplicates = any(lookup_spawns_duplicates(self.model._meta, path) for path in fields)
+        duplicates = any(lookup_spawns_duplicates(self.model._meta, path) for path in paths)
         return queryset, duplicates
 
 
-def _holds_text(model, path):
+def _lookup(model, path):
+    """The lookup of a typed word in `path`: the stored key of a SearchKeyed model's source
+    field, Django's icontains for a field that holds no text, None for any other text field."""
     field = get_fields_from_path(model, path)[-1]
-    return isinstance(field, (CharField, TextField))
+    owner = field.model
+    if issubclass(owner, SearchKeyed) and field.name in owner.search_key_sources:
+        prefix = path.rpartition("__")[0]
+        return f"{prefix}__search_key__contains" if prefix else "search_key__contains"
+    if isinstance(field, (CharField, TextField)):
+        return None
+    return f"{path}__icontains"

@@ -4,16 +4,16 @@ the search key's SQLite function."""
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 
-from .text import register_sqlite_function
-
 
 class PortalConfig(AppConfig):
     name = "portal"
 
     def ready(self):
         # Imported once the app registry is ready (this module is loaded while it is being
-        # filled): security connects the log's receivers, checks registers itself (hence noqa).
+        # filled): security connects the log's receivers, checks registers itself (hence noqa),
+        # text defines an abstract model.
         from . import checks, security  # noqa: F401
+        from .text import register_sqlite_function
 
         security.connect()
         # SQLite folds only ASCII letters: the search key's function, on every connection.

@@ -17,6 +17,7 @@ translate() does the same letter for letter, whatever the database's locale, the
 the Latin letters.
 """
 
+from django.db import models
 from django.db.models import CharField, Func, Value
 
 _UPPER = "АБВГДЕЁЖЗИЙКЛМНҢОӨПРСТУҮФХЦЧШЩЪЫЬЭЮЯ"
@@ -70,3 +71,68 @@ class SearchKey(Func):
         if connection.vendor not in ("sqlite", "postgresql"):
             raise NotImplementedError(f"SearchKey on {connection.vendor}")
         return super().as_sql(compiler, connection, **extra_context)
+
+
+class SearchKeyed(models.Model):
+    """An abstract model whose rows keep `search_key`, the key of `search_key_sources` (fields
+    joined by spaces), so that a search reads one plain column instead of computing a key per
+    row (ten times faster on SQLite, where the key is a Python function). Written by save() and,
+    through SearchKeyedQuerySet, by bulk_create, bulk_update and update: the importer's and the
+    demo's bulk paths keep it too."""
+
+    search_key_sources = ()
+
+    search_key = models.CharField(max_length=300, editable=False, default="", db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.fill_search_key()
+        if update_fields is not None and set(update_fields) & set(self.search_key_sources):
+            update_fields = {*update_fields, "search_key"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def fill_search_key(self):
+        self.search_key = search_key(
+            " ".join(str(getattr(self, name) or "") for name in self.search_key_sources)
+        )
+
+
+class SearchKeyedQuerySet(models.QuerySet):
+    """The queryset of a SearchKeyed model: its bulk writes keep the key."""
+
+    def _sources(self, fields):
+        return set(fields) & set(self.model.search_key_sources)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.fill_search_key()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if not self._sources(fields):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        # An object named by its pk alone (the importer's) has its other sources to read.
+        missing = set(self.model.search_key_sources) - set(fields)
+        if missing:
+            stored = self.model._base_manager.in_bulk([obj.pk for obj in objs])
+            for obj in objs:
+                for name in missing:
+                    setattr(obj, name, getattr(stored[obj.pk], name))
+        for obj in objs:
+            obj.fill_search_key()
+        return super().bulk_update(objs, [*fields, "search_key"], *args, **kwargs)
+
+    def update(self, **kwargs):
+        if not self._sources(kwargs):
+            return super().update(**kwargs)
+        pks = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        rows = list(self.model._base_manager.filter(pk__in=pks))
+        for row in rows:
+            row.fill_search_key()
+        self.model._base_manager.bulk_update(rows, ["search_key"], batch_size=500)
+        return count

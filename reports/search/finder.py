@@ -3,7 +3,8 @@ study groups and disciplines, each kind in the user's scope (academics.querysets
 page it links to.
 
 Every word typed must appear in the row (in a student's name or record-book number, a group's or
-a discipline's name), in any order, matched by portal.text.search_key: "эргешова", "ЭРГЕШОВА"
+a discipline's name), in any order, matched by portal.text.search_key against the key each row
+keeps (portal.text.SearchKeyed): "эргешова", "ЭРГЕШОВА"
 and "Эргешова" find the same students, "омурбеков" finds "Өмүрбеков".
 
 Links: a group goes to its page in the newest exam session it takes part in; a student to their
@@ -18,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from academics.models import Discipline, Student, StudyGroup
 from academics.querysets import NO_FACULTY, has_role, user_faculty_id
 from portal.collation import kyrgyz_key
-from portal.text import SearchKey, search_key
+from portal.text import search_key
 from sessions_app.models import Assessment, ExamSession
 
 # Rows shown per kind; a search that finds more says so and asks for more letters.
@@ -71,15 +72,10 @@ def find(user, text):
     return results
 
 
-def _matching(rows, words, *columns):
-    """`rows` in which every word is in one of `columns` (by their search keys)."""
-    aliases = {f"_key_{n}": SearchKey(column) for n, column in enumerate(columns)}
-    rows = rows.alias(**aliases)
+def _matching(rows, words):
+    """`rows` whose search key (portal.text.SearchKeyed) holds every word."""
     for word in words:
-        match = Q()
-        for alias in aliases:
-            match |= Q(**{f"{alias}__contains": word})
-        rows = rows.filter(match)
+        rows = rows.filter(search_key__contains=word)
     return rows
 
 
@@ -95,12 +91,12 @@ def _students(user, words):
     rows = Student.objects.for_user(user).select_related(
         "group__academic_year", "group__program__faculty"
     )
-    return _matching(rows, words, "full_name", "record_book").order_by("full_name", "pk")
+    return _matching(rows, words).order_by("full_name", "pk")
 
 
 def _groups(user, words):
     rows = StudyGroup.objects.for_user(user).select_related("academic_year", "program__faculty")
-    return _matching(rows, words, "name").order_by("-academic_year__start_year", "name")
+    return _matching(rows, words).order_by("-academic_year__start_year", "name")
 
 
 def _disciplines(user, words):
@@ -113,7 +109,7 @@ def _disciplines(user, words):
         # teaches or takes: its departments' disciplines and its groups' assessments.
         taught = Assessment.objects.of_faculty(faculty_id).filter(discipline=OuterRef("pk"))
         rows = rows.filter(Q(department__faculty=faculty_id) | Exists(taught))
-    return _matching(rows, words, "name").order_by("name")
+    return _matching(rows, words).order_by("name")
 
 
 def _newest_sessions(group_ids):

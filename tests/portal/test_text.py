@@ -50,3 +50,24 @@ def test_rows_written_by_bulk_create_and_bulk_update_are_found_at_once():
     Student.objects.bulk_update([student], ["full_name"])
     assert _found("нурбаев елдош") == {"Ңурбаев Ёлдош"}
     assert _found("усонова") == set()
+
+
+@pytest.mark.django_db
+def test_the_stored_key_is_kept_by_save_bulk_create_bulk_update_and_update():
+    group = f.group(name="ӨТ-1-23")
+    assert group.search_key == "от-1-23"
+    created = Student.objects.bulk_create(
+        [Student(record_book="ОШ-7", full_name="ҮСӨНОВА Жаңыл", group=group, funding="budget")]
+    )
+    assert Student.objects.get(pk=created[0].pk).search_key == "усонова жаныл ош-7"
+    # As the importer writes a renamed student: the pk and the changed fields only.
+    Student.objects.bulk_update(
+        [Student(pk=created[0].pk, full_name="Ёлдошева Ңазира")], ["full_name"]
+    )
+    assert Student.objects.get(pk=created[0].pk).search_key == "елдошева назира ош-7"
+    Student.objects.filter(pk=created[0].pk).update(record_book="ЖА-8")
+    assert Student.objects.get(pk=created[0].pk).search_key == "елдошева назира жа-8"
+    student = Student.objects.get(pk=created[0].pk)
+    student.full_name = "Өмүрова Айгүл"
+    student.save(update_fields=["full_name"])
+    assert Student.objects.filter(search_key__contains="омурова айгул").count() == 1
