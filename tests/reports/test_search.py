@@ -10,6 +10,7 @@ from django.urls import reverse
 from academics import roles
 from reports.search.finder import LIMIT, find
 from tests import factories as f
+from tests.sessions_app.test_importer import row, run
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,18 @@ def test_the_search_asks_few_queries(university, django_assert_max_num_queries):
     client = _client(rector)
     with django_assert_max_num_queries(12):
         client.get(reverse("reports:search"), {"q": "пи"})
+
+
+def test_what_the_results_import_writes_in_bulk_is_found_and_so_is_a_rename():
+    rector = f.user(role=roles.VICE_RECTOR)
+    new = {"group": "ӨТ-1-23", "discipline": "Жогорку математика", "student_id": "2300077"}
+    result = run([row(student_name="Өмүрбеков Нурлан", **new)])
+    assert result.ok and result.written
+    assert _names(find(rector, "омурбеков нурлан")) == ["Өмүрбеков Нурлан"]
+    assert [g.name for g in find(rector, "от-1").groups] == ["ӨТ-1-23"]
+    assert [d.name for d in find(rector, "жогорку").disciplines] == ["Жогорку математика"]
+    # The same record book under a corrected name: the importer's bulk_update.
+    assert run([row(student_name="Үсөнов Нурлан", **new)]).ok
+    assert _names(find(rector, "усонов")) == ["Үсөнов Нурлан"]
+    assert _names(find(rector, "2300077")) == ["Үсөнов Нурлан"]
+    assert find(rector, "омурбеков").students == []
