@@ -13,6 +13,7 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
 from portal import uploads
+from portal.admin_search import FoldedSearchAdmin
 
 from .models import (
     AcademicYear,
@@ -49,7 +50,7 @@ class ScopedPickers:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ScopedAdmin(ScopedPickers, admin.ModelAdmin):
+class ScopedAdmin(FoldedSearchAdmin, ScopedPickers, admin.ModelAdmin):
     """The admin of a faculty-scoped model: a user sees only `Model.objects.for_user(user)`.
 
     Django's changelist, change, delete and history pages (each finds its object through
@@ -256,7 +257,7 @@ class StudentAdmin(ScopedAdmin, SpreadsheetAdmin):
 
 # Not ScopedAdmin: one catalogue for the whole university (academics.models.Discipline).
 @admin.register(Discipline)
-class DisciplineAdmin(admin.ModelAdmin):
+class DisciplineAdmin(FoldedSearchAdmin, admin.ModelAdmin):
     list_display = ["name", "department"]
     list_filter = ["department__faculty"]
     search_fields = ["name", "department__name"]

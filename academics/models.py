@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.constraints import in_choices
+from portal.text import SearchKeyed, SearchKeyedQuerySet
 
 from .choices import (
     Degree,
@@ -171,11 +172,14 @@ class Program(models.Model):
         return f"{label} ({self.get_level_display()}, {self.get_form_display()})"
 
 
-class StudyGroupQuerySet(FacultyScopedQuerySet):
+class StudyGroupQuerySet(SearchKeyedQuerySet, FacultyScopedQuerySet):
     faculty_path = "program__faculty"
 
 
-class StudyGroup(models.Model):
+class StudyGroup(SearchKeyed):
+    # The header's search finds a group by its name (portal.text).
+    search_key_sources = ("name",)
+
     name = models.CharField(_("name"), max_length=40)
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="groups"
@@ -217,12 +221,15 @@ class StudyGroup(models.Model):
         return self.program.faculty
 
 
-class StudentQuerySet(FacultyScopedQuerySet):
+class StudentQuerySet(SearchKeyedQuerySet, FacultyScopedQuerySet):
     # The faculty of the group the student is in now; a session's records keep their own group.
     faculty_path = "group__program__faculty"
 
 
-class Student(models.Model):
+class Student(SearchKeyed):
+    # The header's search finds a student by name or record-book number (portal.text).
+    search_key_sources = ("full_name", "record_book")
+
     record_book = models.CharField(_("record-book number"), max_length=30, unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
     group = models.ForeignKey(
@@ -255,7 +262,9 @@ class Student(models.Model):
 # Not scoped: one catalogue for the university. A discipline is taught to the groups of several
 # faculties (a service department's mathematics), has no faculty when it has no department, and
 # its name is not a figure; a dean's office picks any of them for its assessments.
-class Discipline(models.Model):
+class Discipline(SearchKeyed):
+    search_key_sources = ("name",)
+
     name = models.CharField(_("name"), max_length=250, unique=True)
     department = models.ForeignKey(
         Department,
@@ -265,6 +274,8 @@ class Discipline(models.Model):
         null=True,
         blank=True,
     )
+
+    objects = SearchKeyedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("discipline")

@@ -1,6 +1,6 @@
 """The report's pages: the home page, the session report and its drill-down, the sections page,
-the dashboard (reports.dashboard.urls, in this namespace) and the group summary sheet
-(reports.summary.urls, in this namespace)."""
+the dashboard (reports.dashboard.urls, in this namespace), the group summary sheet
+(reports.summary.urls, in this namespace) and the search (reports.search.urls, likewise)."""
 
 from django.urls import include, path
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", include("reports.dashboard.urls")),
     path("summary/", include("reports.summary.urls")),
+    path("search/", include("reports.search.urls")),
     path("reports/session/", views.session_report, name="session_report"),
     path("reports/sections/", sections_views.sections, name="sections"),
     path("reports/session/export.xlsx", views.session_report_xlsx, name="session_report_xlsx"),

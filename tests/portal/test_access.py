@@ -174,6 +174,9 @@ ROUTES = {
     "reports:session_report": Route(VIEW_SESSIONS),
     "reports:session_report_xlsx": Route(VIEW_SESSIONS),
     "reports:sections": Route("academics.view_teachingload"),
+    # Any signed-in user; each finds only their scope, a user with no role nothing
+    # (tests/reports/test_search.py).
+    "reports:search": Route(None, query="q=g-"),
     **routes_for("A"),
     **routes_for("B"),
     "sessions:session_list": Route(VIEW_SESSIONS),
