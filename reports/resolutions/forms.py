@@ -38,7 +38,7 @@ class ResolutionForm(forms.ModelForm):
                 attrs={"placeholder": "Окуу иштери боюнча проректор"}
             ),
             "reporter_position_ru": forms.TextInput(
-                attrs={"placeholder": "Проректор по учебной работе"}
+                attrs={"placeholder": "проректор по учебной работе"}
             ),
             "reporter_name": forms.TextInput(attrs={"placeholder": "У.Ж. Мамытов"}),
             "chair_position": forms.TextInput(
