@@ -58,6 +58,14 @@ KYRGYZ_ONLY = [
 
 
 @pytest.fixture(autouse=True)
+def no_active_language_afterwards():
+    """The pages' requests activate the cookie's language in this thread: drop it, for the tests
+    that follow."""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def branch_translations():
     """Add the branch's entries the compiled catalogs lack (none once merged)."""
     if not BRANCH_TRANSLATIONS.exists():
