@@ -78,6 +78,8 @@ class Faculty(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    # For documents in Russian; empty: the Kyrgyz name stands in.
+    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
     kind = models.CharField(
         _("kind"), max_length=20, choices=FacultyKind.choices, default=FacultyKind.FACULTY
     )
@@ -130,6 +132,8 @@ class Program(models.Model):
         _("code"), max_length=20, blank=True, help_text=_("e.g. 710400; empty for a short course")
     )
     name = models.CharField(_("name"), max_length=250)
+    # For documents in Russian; empty: the Kyrgyz name stands in.
+    name_ru = models.CharField(_("name in Russian"), max_length=250, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     form = models.CharField(_("study form"), max_length=20, choices=StudyForm.choices)
     faculty = models.ForeignKey(

@@ -21,6 +21,10 @@ class Agency(models.Model):
     short_name = models.CharField(
         _("short name"), max_length=60, blank=True, help_text=_("e.g. НИРАС")
     )
+    # The Russian forms the academic department fills, for documents in Russian (the council's
+    # resolution); empty: the Kyrgyz name stands in.
+    name_ru = models.CharField(_("name in Russian"), max_length=250, blank=True)
+    short_name_ru = models.CharField(_("short name in Russian"), max_length=60, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -38,6 +42,16 @@ class Agency(models.Model):
         if self.short_name and self.short_name != self.name:
             return f"{self.name} ({self.short_name})"
         return self.name
+
+    @property
+    def full_label_ru(self):
+        """The full label in Russian, or "" while the Russian name is not filled."""
+        if not self.name_ru:
+            return ""
+        short = self.short_name_ru or self.short_name
+        if short and short != self.name_ru:
+            return f"{self.name_ru} ({short})"
+        return self.name_ru
 
 
 def program_label(program=None, code="", name=""):

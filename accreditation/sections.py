@@ -12,6 +12,7 @@ here is its code and name (or a course's name) at one level; its forms are liste
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from academics.choices import Level, StudyForm
@@ -188,11 +189,20 @@ def resolution_figures(academic_year):
         "year": year_name(academic_year),
         "licences": {"sent": licences.sent, "granted": licences.granted},
         "programs": [
-            {"agency": group.agency.full_label, "years": group.years, "count": group.count}
+            {
+                "agency": group.agency.full_label,
+                "agency_ru": group.agency.full_label_ru,
+                "years": group.years,
+                "count": group.count,
+            }
             for group in accredited.by_agency
         ],
         "institutional": [
-            {"agency": row.agency.full_label, "years": row.term_years}
+            {
+                "agency": row.agency.full_label,
+                "agency_ru": row.agency.full_label_ru,
+                "years": row.term_years,
+            }
             for row in accredited.institutional
         ],
     }
@@ -200,6 +210,15 @@ def resolution_figures(academic_year):
 
 def _count(value):
     return number(int(value))
+
+
+def agency_label(item):
+    """The agency of a figures' entry in the active language: its Russian label in Russian when
+    the academic department filled it (figures frozen before it existed have none), else the
+    Kyrgyz one."""
+    if translation.get_language() == "ru" and item.get("agency_ru"):
+        return item["agency_ru"]
+    return item["agency"]
 
 
 def licensing_note(figures):
@@ -230,7 +249,7 @@ def accreditation_note(figures):
         % {
             "year": figures["year"],
             "count": _count(group["count"]),
-            "agency": group["agency"],
+            "agency": agency_label(group),
             "years": _count(group["years"]),
         }
         for group in figures["programs"]
@@ -240,7 +259,7 @@ def accreditation_note(figures):
             "The university passed institutional accreditation by %(agency)s for a term of "
             "%(years)s years."
         )
-        % {"agency": item["agency"], "years": _count(item["years"])}
+        % {"agency": agency_label(item), "years": _count(item["years"])}
         for item in figures["institutional"]
     ]
     return " ".join(sentences) or None

@@ -15,7 +15,15 @@ def _adopted(obj):
 class ResolutionItemInline(admin.TabularInline):
     model = ResolutionItem
     extra = 0
-    fields = ["order", "text", "responsible", "deadline"]
+    fields = [
+        "order",
+        "text",
+        "text_ru",
+        "responsible",
+        "responsible_ru",
+        "deadline",
+        "deadline_ru",
+    ]
 
     def has_add_permission(self, request, obj=None):
         return not _adopted(obj) and super().has_add_permission(request, obj)
@@ -55,6 +63,23 @@ class ResolutionAdmin(admin.ModelAdmin):
                     "controller",
                     "verdict",
                     "university",
+                ]
+            },
+        ),
+        (
+            _("Russian forms"),
+            {"fields": ["reporter_position_ru", "controller_ru", "university_ru"]},
+        ),
+        (
+            _("Signatures"),
+            {
+                "fields": [
+                    "chair_position",
+                    "chair_position_ru",
+                    "chair_name",
+                    "secretary_position",
+                    "secretary_position_ru",
+                    "secretary_name",
                 ]
             },
         ),

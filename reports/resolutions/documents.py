@@ -35,6 +35,24 @@ def _set_font(style, name, size_pt):
         fonts.set(qn(attribute), name)
 
 
+def _signature_block(docx, signatures):
+    """Title on the left, the name on the right, a line to sign on between them."""
+    if not signatures:
+        return
+    docx.add_paragraph().paragraph_format.space_after = Pt(12)
+    table = docx.add_table(rows=0, cols=3)
+    for signature in signatures:
+        cells = table.add_row().cells
+        cells[0].text = signature.title
+        cells[1].text = "_" * 16
+        cells[2].text = signature.name
+        cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for cell, width in zip(cells, (Mm(85), Mm(40), Mm(40)), strict=True):
+            cell.width = width
+            cell.paragraphs[0].paragraph_format.space_before = Pt(12)
+
+
 def render_docx(document):
     """The resolution as a .docx, A4, in the document's language."""
     docx = Docx()
@@ -86,6 +104,7 @@ def render_docx(document):
             p.add_run(" ")
             p.add_run(item.details).italic = True
         p.add_run(item.end)
+    _signature_block(docx, document.signatures)
     out = BytesIO()
     docx.save(out)
     return out.getvalue()

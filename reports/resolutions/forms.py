@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from sessions_app.models import ExamSession
 
 from .models import Resolution
+from .services import ITEM_FIELDS
 
 
 class ResolutionForm(forms.ModelForm):
@@ -18,20 +19,57 @@ class ResolutionForm(forms.ModelForm):
             "protocol_number",
             "verdict",
             "reporter_position",
+            "reporter_position_ru",
             "reporter_name",
             "controller",
+            "controller_ru",
             "university",
+            "university_ru",
+            "chair_position",
+            "chair_position_ru",
+            "chair_name",
+            "secretary_position",
+            "secretary_position_ru",
+            "secretary_name",
         ]
         widgets = {
             "council_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "reporter_position": forms.TextInput(
                 attrs={"placeholder": "Окуу иштери боюнча проректор"}
             ),
+            "reporter_position_ru": forms.TextInput(
+                attrs={"placeholder": "проректор по учебной работе"}
+            ),
             "reporter_name": forms.TextInput(attrs={"placeholder": "У.Ж. Мамытов"}),
+            "chair_position": forms.TextInput(
+                attrs={"placeholder": "Окумуштуулар кеңешинин төрагасы, ректор"}
+            ),
+            "chair_position_ru": forms.TextInput(
+                attrs={"placeholder": "Председатель учёного совета, ректор"}
+            ),
+            "secretary_position": forms.TextInput(
+                attrs={"placeholder": "Окумуштуулар кеңешинин окумуштуу катчысы"}
+            ),
+            "secretary_position_ru": forms.TextInput(
+                attrs={"placeholder": "Учёный секретарь учёного совета"}
+            ),
             "controller": forms.TextInput(
                 attrs={"placeholder": "ОшТУнун окуу иштери боюнча проректору У.Ж. Мамытов"}
             ),
         }
+
+    # How the form's page lays the fields out (the others take a third of a row).
+    wide_fields = ("controller", "controller_ru", "university", "university_ru")
+    half_fields = (
+        "session",
+        "reporter_position",
+        "reporter_position_ru",
+        "reporter_name",
+        "chair_position",
+        "chair_position_ru",
+        "secretary_position",
+        "secretary_position_ru",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +86,9 @@ class ResolutionForm(forms.ModelForm):
         if not data.get("controller") and data.get("reporter_name"):
             position = data.get("reporter_position", "")
             data["controller"] = f"{position} {data['reporter_name']}".strip()
+        if not data.get("controller_ru") and data.get("reporter_position_ru"):
+            position = data["reporter_position_ru"]
+            data["controller_ru"] = f"{position} {data.get('reporter_name', '')}".strip()
         return data
 
 
@@ -59,10 +100,19 @@ class ItemForm(forms.Form):
     )
     responsible = forms.CharField(label=_("Responsible"), max_length=500, required=False)
     deadline = forms.CharField(label=_("Deadline"), max_length=200, required=False)
+    text_ru = forms.CharField(
+        label=_("What the council resolves, in Russian"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )
+    responsible_ru = forms.CharField(
+        label=_("Responsible, in Russian"), max_length=500, required=False
+    )
+    deadline_ru = forms.CharField(label=_("Deadline, in Russian"), max_length=200, required=False)
 
     def as_item(self):
-        data = self.cleaned_data
-        return (data["text"], data.get("responsible", ""), data.get("deadline", ""))
+        return tuple(self.cleaned_data.get(name, "") for name in ITEM_FIELDS)
 
 
 class BaseItemFormSet(forms.BaseFormSet):
@@ -84,8 +134,8 @@ ItemFormSet = forms.formset_factory(
 
 
 def item_initial(items):
-    """The formset's initial rows from (text, responsible, deadline) triples."""
+    """The formset's initial rows from ITEM_FIELDS tuples."""
     return [
-        {"text": text, "responsible": responsible, "deadline": deadline, "ORDER": order}
-        for order, (text, responsible, deadline) in enumerate(items, start=1)
+        {**dict(zip(ITEM_FIELDS, item, strict=False)), "ORDER": order}
+        for order, item in enumerate(items, start=1)
     ]

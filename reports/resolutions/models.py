@@ -75,6 +75,29 @@ class Resolution(models.Model):
             "“ОшТУнун окуу иштери боюнча проректору У.Ж. Мамытов”."
         ),
     )
+    # The Russian forms of the texts above, for the document in Russian; empty: the Kyrgyz text
+    # stands in (and the page lists it as lacking its Russian form).
+    university_ru = models.CharField(
+        _("university, as the title names it, in Russian"),
+        max_length=250,
+        blank=True,
+        help_text=_("In Russian the title needs the prepositional form (“… в … университете”)."),
+    )
+    reporter_position_ru = models.CharField(
+        _("reporter's position in Russian"), max_length=200, blank=True
+    )
+    controller_ru = models.CharField(
+        _("controls the execution, in Russian"), max_length=250, blank=True
+    )
+    # The signature block: the council's chair and secretary, their titles in both languages.
+    chair_name = models.CharField(_("chair of the council"), max_length=120, blank=True)
+    chair_position = models.CharField(_("chair's title"), max_length=200, blank=True)
+    chair_position_ru = models.CharField(_("chair's title in Russian"), max_length=200, blank=True)
+    secretary_name = models.CharField(_("secretary of the council"), max_length=120, blank=True)
+    secretary_position = models.CharField(_("secretary's title"), max_length=200, blank=True)
+    secretary_position_ru = models.CharField(
+        _("secretary's title in Russian"), max_length=200, blank=True
+    )
     verdict = models.CharField(
         _("the report is found"),
         max_length=20,
@@ -188,6 +211,10 @@ class ResolutionItem(models.Model):
     text = models.TextField(_("text"))
     responsible = models.CharField(_("responsible"), max_length=500, blank=True)
     deadline = models.CharField(_("deadline"), max_length=200, blank=True)
+    # The Russian forms, for the document in Russian; empty: the Kyrgyz text stands in.
+    text_ru = models.TextField(_("text in Russian"), blank=True)
+    responsible_ru = models.CharField(_("responsible, in Russian"), max_length=500, blank=True)
+    deadline_ru = models.CharField(_("deadline, in Russian"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("resolution item")

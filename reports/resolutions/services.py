@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from academics.choices import StudyForm
 from accreditation import sections as accreditation_sections
@@ -69,13 +69,51 @@ def session_phrase(term):
 def university_phrase(resolution):
     """The university as the title and the preamble name it: the resolution's own wording, else
     the portal's name in the document's language (in Kyrgyz, in the locative case)."""
-    if resolution.university:
-        return resolution.university
+    own = in_language(resolution, "university")
+    if own:
+        return own
     if settings.UNIVERSITY_NAME:
         return pgettext("resolution", "at %(university)s") % {
             "university": settings.UNIVERSITY_NAME
         }
     return pgettext("resolution", "at M. M. Adyshev Osh Technological University")
+
+
+# --- Stored texts in the document's language -----------------------------------------------------
+
+
+def in_language(obj, name):
+    """A stored text of `obj` in the active language: its Russian form (`<name>_ru`) in Russian
+    when filled, else the text as written (in Kyrgyz, the language the council writes in)."""
+    if translation.get_language() == "ru":
+        return getattr(obj, f"{name}_ru", "") or getattr(obj, name)
+    return getattr(obj, name)
+
+
+def missing_russian(resolution, items, figures):
+    """What still lacks its Russian form, for the page to say (the document uses the Kyrgyz text
+    meanwhile): labels, in the active language."""
+    missing = []
+    names = {
+        "reporter_position": _("the reporter's position"),
+        "controller": _("who controls the execution"),
+        "university": _("the university, as the title names it"),
+        "chair_position": _("the chair's title"),
+        "secretary_position": _("the secretary's title"),
+    }
+    for name, label in names.items():
+        if getattr(resolution, name) and not getattr(resolution, f"{name}_ru"):
+            missing.append(label)
+    for position, item in enumerate(items, start=2):
+        lacking = [n for n in ("text", "responsible", "deadline") if getattr(item, n)]
+        if any(not getattr(item, f"{n}_ru") for n in lacking):
+            missing.append(_("item %(number)s") % {"number": position})
+    accreditation = figures.get("accreditation") or {}
+    for entry in accreditation.get("programs", []) + accreditation.get("institutional", []):
+        label = _("the agency “%(agency)s”") % {"agency": entry["agency"]}
+        if not entry.get("agency_ru") and label not in missing:
+            missing.append(label)
+    return missing
 
 
 # --- The figures ----------------------------------------------------------------------------------
@@ -177,11 +215,37 @@ def share(value):
     return number(Decimal(value), 1)
 
 
+def students(value):
+    """The count with its noun, agreeing as the document's language wants it: “1 студент”,
+    “4 083 студента”, “11 студентов” in Russian; “4 083 студент” in Kyrgyz (a noun after a
+    numeral stays singular). The one place a count of students gets its noun (the .po's plural
+    rule of each language)."""
+    value = int(value)
+    return ngettext("%(count)s student", "%(count)s students", value) % {"count": count(value)}
+
+
+def of_students(value):
+    """The count with its noun after “of”: “из 21 студента”, “из 4 083 студентов” (English: “the
+    4,083 students”)."""
+    value = int(value)
+    # Translators: after “of” (“Of the 4,083 students …”): in Russian the genitive, “21 студента”,
+    # “5 студентов”, without the article.
+    return ngettext("the %(count)s student", "the %(count)s students", value) % {
+        "count": count(value)
+    }
+
+
 def _words(stage):
-    """The placeholders of a stage's figures, formatted."""
+    """The placeholders of a stage's figures, formatted: each count also as `<name>_students`
+    and `<name>_of_students`, with its noun agreeing."""
     words = {}
     for name, value in stage.items():
-        words[name] = share(value) if name.endswith("_pct") else count(value)
+        if name.endswith("_pct"):
+            words[name] = share(value)
+            continue
+        words[name] = count(value)
+        words[f"{name}_students"] = students(value)
+        words[f"{name}_of_students"] = of_students(value)
     return words
 
 
@@ -208,7 +272,7 @@ def note_contingent(figures):
         sentences.append(
             _(
                 "In the %(year)s academic year the day department of the university had "
-                "%(contingent)s students, of them %(budget)s on a budget basis and %(contract)s "
+                "%(contingent_students)s, of them %(budget)s on a budget basis and %(contract)s "
                 "on a contract basis; %(foreign)s of its students came from abroad."
             )
             % {
@@ -221,13 +285,13 @@ def note_contingent(figures):
         words = {**_words(extramural["before"]), "foreign": count(extramural["foreign"])}
         if extramural["before"]["budget"]:
             text = _(
-                "The extramural department had %(contingent)s students, %(budget)s on a budget "
+                "The extramural department had %(contingent_students)s, %(budget)s on a budget "
                 "basis and %(contract)s on a contract basis; of them %(foreign)s came from abroad."
             )
         else:  # as usual, and as the seed says it
             text = _(
-                "The extramural department had %(contingent)s students, all on a contract basis; "
-                "of them %(foreign)s came from abroad."
+                "The extramural department had %(contingent_students)s, all on a contract "
+                "basis; of them %(foreign)s came from abroad."
             )
         sentences.append(text % words)
     return " ".join(sentences) or None
@@ -242,14 +306,14 @@ def note_day_session(figures):
     return " ".join(
         [
             _(
-                "Of the %(contingent)s students of the day department who took %(session)s "
+                "Of %(contingent_of_students)s of the day department who took %(session)s "
                 "(before АКЖ), %(budget)s studied on a budget basis and %(contract)s on a "
                 "contract basis."
             )
             % {**before, "session": session},
             _(
-                "%(admitted)s students (%(admitted_pct)s%%) were admitted to the session and "
-                "%(not_admitted)s students (%(not_admitted_pct)s%%) were not, of them "
+                "%(admitted_students)s (%(admitted_pct)s%%) were admitted to the session and "
+                "%(not_admitted_students)s (%(not_admitted_pct)s%%) were not, of them "
                 "%(not_admitted_valid)s for a valid reason and %(not_admitted_invalid)s without "
                 "one."
             )
@@ -274,16 +338,16 @@ def note_extramural_session(figures):
     return " ".join(
         [
             _(
-                "Of the %(contingent)s students of the extramural department, %(admitted)s were "
-                "admitted to %(session)s, while %(not_admitted)s students were not admitted for "
-                "various reasons (academic or financial debts and the like): "
+                "Of %(contingent_of_students)s of the extramural department, %(admitted)s "
+                "were admitted to %(session)s, while %(not_admitted_students)s were not admitted "
+                "for various reasons (academic or financial debts and the like): "
                 "%(not_admitted_valid)s for a valid reason and %(not_admitted_invalid)s without "
                 "one."
             )
             % {**before, "session": session},
             _(
-                "%(passed)s students (%(absolute_pct)s%%) passed the session in full, while "
-                "%(owing)s students (%(owing_pct)s%%) got “unsatisfactory” or did not appear."
+                "%(passed_students)s (%(absolute_pct)s%%) passed the session in full, while "
+                "%(owing_students)s (%(owing_pct)s%%) got “unsatisfactory” or did not appear."
             )
             % before,
         ]
@@ -353,6 +417,12 @@ class DocumentItem:
 
 
 @dataclass
+class Signature:
+    title: str
+    name: str
+
+
+@dataclass
 class Document:
     """Everything the page, the DOCX and the PDF print, already in the document's language."""
 
@@ -368,7 +438,10 @@ class Document:
     hearing: str = ""
     resolves: str = ""
     items: list = field(default_factory=list)
+    signatures: list = field(default_factory=list)
     figures: dict = field(default_factory=dict)
+    # The stored texts still lacking their Russian form (a document in Russian only).
+    missing_russian: list = field(default_factory=list)
 
     @property
     def filename_stem(self):
@@ -387,16 +460,34 @@ def _item_text(text):
 
 
 def _item_details(item):
-    if item.responsible and item.deadline:
+    responsible = in_language(item, "responsible")
+    deadline = in_language(item, "deadline")
+    if responsible and deadline:
         return _("(responsible: %(responsible)s; deadline: %(deadline)s)") % {
-            "responsible": item.responsible,
-            "deadline": item.deadline,
+            "responsible": responsible,
+            "deadline": deadline,
         }
-    if item.responsible:
-        return _("(responsible: %(responsible)s)") % {"responsible": item.responsible}
-    if item.deadline:
-        return _("(deadline: %(deadline)s)") % {"deadline": item.deadline}
+    if responsible:
+        return _("(responsible: %(responsible)s)") % {"responsible": responsible}
+    if deadline:
+        return _("(deadline: %(deadline)s)") % {"deadline": deadline}
     return ""
+
+
+def _signatures(resolution):
+    """The signature block: the council's chair and secretary, those filled."""
+    people = [
+        (_("Chair of the academic council"), "chair"),
+        (_("Secretary of the academic council"), "secretary"),
+    ]
+    return [
+        Signature(
+            in_language(resolution, f"{role}_position") or default,
+            getattr(resolution, f"{role}_name"),
+        )
+        for default, role in people
+        if getattr(resolution, f"{role}_name")
+    ]
 
 
 def _council_line(resolution):
@@ -413,6 +504,42 @@ def document_languages():
     return [code for code, _name in settings.LANGUAGES]
 
 
+def _document_items(resolution, items, words):
+    """Item 1 (the report accepted), the council's items, and the control line, numbered."""
+    document_items = [
+        DocumentItem(
+            1,
+            _(
+                "The information of %(reporter)s on the results of the academic work "
+                "%(university)s in %(period)s and on the tasks ahead is found “%(verdict)s” "
+                "and accepted"
+            )
+            % {
+                **words,
+                "reporter": resolution.reporter_name,
+                "verdict": capfirst(Verdict(resolution.verdict).label),
+            },
+        )
+    ]
+    for item in items:
+        document_items.append(
+            DocumentItem(
+                len(document_items) + 1,
+                _item_text(in_language(item, "text")),
+                _item_details(item),
+            )
+        )
+    document_items.append(
+        DocumentItem(
+            len(document_items) + 1,
+            _("Control over the execution of the resolution is entrusted to %(controller)s")
+            % {"controller": in_language(resolution, "controller")},
+        )
+    )
+    document_items[-1].end = "."
+    return document_items
+
+
 def build_document(resolution, language=None, items=None):
     """The resolution's text in `language` (Kyrgyz by default, whatever the interface's)."""
     language = language if language in document_languages() else settings.LANGUAGE_CODE
@@ -423,7 +550,8 @@ def build_document(resolution, language=None, items=None):
         words = {
             "university": university_phrase(resolution),
             "period": period_phrase(period["academic_year"], period["term"]),
-            "reporter": f"{resolution.reporter_position} {resolution.reporter_name}",
+            "reporter": f"{in_language(resolution, 'reporter_position')} "
+            f"{resolution.reporter_name}",
         }
         title = (
             _(
@@ -432,34 +560,7 @@ def build_document(resolution, language=None, items=None):
             )
             % words
         )
-        document_items = [
-            DocumentItem(
-                1,
-                _(
-                    "The information of %(reporter)s on the results of the academic work "
-                    "%(university)s in %(period)s and on the tasks ahead is found “%(verdict)s” "
-                    "and accepted"
-                )
-                % {
-                    **words,
-                    "reporter": resolution.reporter_name,
-                    "verdict": capfirst(Verdict(resolution.verdict).label),
-                },
-            )
-        ]
-        for item in items:
-            document_items.append(
-                DocumentItem(len(document_items) + 1, _item_text(item.text), _item_details(item))
-            )
-        document_items.append(
-            DocumentItem(
-                len(document_items) + 1,
-                _("Control over the execution of the resolution is entrusted to %(controller)s")
-                % {"controller": resolution.controller},
-            )
-        )
-        document_items[-1].end = "."
-        return Document(
+        document = Document(
             language=language,
             draft=not resolution.is_adopted,
             marker="" if resolution.is_adopted else _("DRAFT"),
@@ -484,22 +585,32 @@ def build_document(resolution, language=None, items=None):
                 % words
             ),
             resolves=_("RESOLVES:"),
-            items=document_items,
+            items=_document_items(resolution, items, words),
+            signatures=_signatures(resolution),
             figures=figures,
         )
+    if language == "ru":  # said in the interface's language, not the document's
+        document.missing_russian = missing_russian(resolution, items, figures)
+    return document
 
 
 # --- Writing: create, edit, adopt ---------------------------------------------------------------
 
 # The "resolves" items a new resolution starts with: the seed's draft, in Kyrgyz, the language
-# the council writes in. They are the council's own text, kept and edited as data, not interface
-# strings (the first item, on the report itself, and the control line are generated).
+# the council writes in, with their Russian forms for the document in Russian. They are the
+# council's own text, kept and edited as data, not interface strings (the first item, on the
+# report itself, and the control line are generated). Each item: (text, responsible, deadline,
+# text_ru, responsible_ru, deadline_ru).
 DEFAULT_ITEMS = [
     (
         "Университеттин материалдык-техникалык базасы жогорулатылсын, б.а. заманбап "
         "лабораториялык жабдыктар менен камсыздалсын",
         "кафедра башчылары, АЧБ",
         "окуу жылынын аягына чейин",
+        "Укрепить материально-техническую базу университета, т. е. обеспечить его современным "
+        "лабораторным оборудованием",
+        "заведующие кафедрами, АХЧ",
+        "до конца учебного года",
     ),
     (
         "Күндүзгү жана сырттан окуу бөлүмдөрү боюнча практиканын бардык түрлөрү окуу "
@@ -510,6 +621,13 @@ DEFAULT_ITEMS = [
         "түзүлсүн жана студенттер жөнөтүлсүн",
         "тиешелүү кафедра башчылары, практика жетекчилери, ОБ",
         "окуу процессинин графиги боюнча",
+        "Все виды практики на очном и заочном отделениях организовать на основе учебных планов "
+        "и графика учебного процесса; по окончании практики соответствующим руководителям "
+        "практики принять от студентов отчёты о её прохождении и представить сведения в "
+        "учебный отдел; для организации мобильности по практике заключить договоры со "
+        "странами дальнего и ближнего зарубежья и направить туда студентов",
+        "соответствующие заведующие кафедрами, руководители практики, учебный отдел",
+        "по графику учебного процесса",
     ),
     (
         "Жогорку жана орто кесиптик билим берүү программаларындагы мамлекеттик аттестациялык "
@@ -517,11 +635,20 @@ DEFAULT_ITEMS = [
         "(б.а. башка мөөнөткө жылдыруу токтотулсун) жана өткөрүү көзөмөлгө алынсын",
         "кафедра башчылары, декандар, ГТКнын директору, ОБ",
         "МАКтын жадыбалы боюнча",
+        "Государственный аттестационный экзамен (защиту выпускной квалификационной работы) по "
+        "программам высшего и среднего профессионального образования организовать по "
+        "утверждённому графику (т. е. прекратить перенос на другие сроки) и взять его "
+        "проведение под контроль",
+        "заведующие кафедрами, деканы, директор ГТК, учебный отдел",
+        "по графику ГАК",
     ),
     (
         "Бүтүрүүчү квалификациялык жумуштар антиплагиат программасынан өткөрүлсүн",
         "кафедра башчылары, директорлор, ГТКнын директору, ОБ",
         "МАКтын жадыбалы боюнча",
+        "Проверить выпускные квалификационные работы в системе «Антиплагиат»",
+        "заведующие кафедрами, директора, директор ГТК, учебный отдел",
+        "по графику ГАК",
     ),
     (
         "Жогорку жана орто кесиптик билим берүү программаларынын билим берүү ишмердүүлүгүн "
@@ -529,8 +656,16 @@ DEFAULT_ITEMS = [
         "уюштурулсун жана өткөрүлсүн",
         "",
         "",
+        "Для оценки образовательной деятельности по программам высшего и среднего "
+        "профессионального образования подготовить, организовать и провести программную и "
+        "институциональную аккредитацию",
+        "",
+        "",
     ),
 ]
+
+# The fields of an item, in the order of the tuples above (the form's and the writer's).
+ITEM_FIELDS = ("text", "responsible", "deadline", "text_ru", "responsible_ru", "deadline_ru")
 
 
 def can_edit(user):
@@ -546,7 +681,7 @@ def _check_draft(resolution):
 @transaction.atomic
 def create_resolution(fields, items=None):
     """A new draft with `fields` (a dict of Resolution fields) and its items: `items` as
-    (text, responsible, deadline), by default the seed's."""
+    ITEM_FIELDS tuples, by default the seed's."""
     resolution = Resolution(**fields)
     resolution.full_clean()
     resolution.save()
@@ -561,11 +696,10 @@ def _write_items(resolution, items):
         ResolutionItem(
             resolution=resolution,
             order=order,
-            text=text.strip(),
-            responsible=responsible.strip(),
-            deadline=deadline.strip(),
+            # An item of three (text, responsible, deadline) has no Russian forms yet.
+            **{name: (v or "").strip() for name, v in zip(ITEM_FIELDS, item, strict=False)},
         )
-        for order, (text, responsible, deadline) in enumerate(items, start=1)
+        for order, item in enumerate(items, start=1)
     )
 
 

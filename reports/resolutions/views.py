@@ -61,7 +61,21 @@ def _initial_for_new():
     last = Resolution.objects.order_by("-council_date", "-pk").first()
     if last is None:
         return {}
-    names = ("reporter_position", "reporter_name", "controller", "university")
+    names = (
+        "reporter_position",
+        "reporter_position_ru",
+        "reporter_name",
+        "controller",
+        "controller_ru",
+        "university",
+        "university_ru",
+        "chair_position",
+        "chair_position_ru",
+        "chair_name",
+        "secretary_position",
+        "secretary_position_ru",
+        "secretary_name",
+    )
     return {name: getattr(last, name) for name in names}
 
 
@@ -114,7 +128,10 @@ def resolution_edit(request, pk):
             return redirect("resolutions:detail", resolution.pk)
     else:
         form = ResolutionForm(instance=resolution)
-        current = [(i.text, i.responsible, i.deadline) for i in resolution.items.all()]
+        current = [
+            tuple(getattr(item, name) for name in service.ITEM_FIELDS)
+            for item in resolution.items.all()
+        ]
         items = ItemFormSet(prefix="items", initial=item_initial(current))
     return render(
         request,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from demo.accreditation import seed_accreditation_demo
 from demo.history import ASSESSMENTS, seed_history
+from demo.russian import fill_russian_names
 from demo.sessions import seed_session_demo
 from demo.surveys import seed_survey_demo
 from demo.university import START_YEAR, build_plan, seed_demo
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         plan = build_plan()
         counts, history = seed_demo(plan), 0
         counts = [*counts, *seed_accreditation_demo()]
+        fill_russian_names()
         if not options["no_session"]:
             history = seed_history(
                 max(options["history_years"], 1), options["assessments"], plan=plan

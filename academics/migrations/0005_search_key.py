@@ -25,7 +25,7 @@ def fill_search_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("academics", "0003_user_profile"),
+        ("academics", "0004_russian_forms"),
     ]
 
     operations = [
