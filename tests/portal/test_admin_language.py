@@ -110,6 +110,12 @@ def test_the_admin_index_names_the_third_party_apps_in_kyrgyz(admin_in):
     assert "Мүмкүн эмес" not in page and "Эч нерсе жок" in page
 
 
+def test_the_kyrgyz_mistranslations_are_fixed(admin_in, lockouts):
+    page = admin_in("ky").get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "Өзгөртүү үчүн кирүү аракети тандаңыз" in page and "обекттерин" not in page
+    assert "Каалаган күн" in page and "Кааалаган" not in page
+
+
 def test_the_kyrgyz_selection_counter_has_its_spaces(admin_in):
     # The admin's "0 of 98 selected" under its actions: Django's Kyrgyz wrote
     # "%(cnt)sнерседен %(sel)sтандалды", which read "98нерседен 0тандалды".
