@@ -115,7 +115,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "import_export",
-    "axes",
+    # django-axes and django-rq under names in the admin's language (portal/vendor_apps.py).
+    "portal.vendor_apps.LoginAttemptsConfig",
     "csp",
     "portal",
     "academics",
@@ -123,7 +124,7 @@ INSTALLED_APPS = [
     "accreditation",
     "surveys",
     "reports",
-    "django_rq",
+    "portal.vendor_apps.JobQueuesConfig",
     "jobs",
     # The demo university's loaders and commands (seed_demo, demo_admin); no app imports it.
     "demo",

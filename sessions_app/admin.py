@@ -125,7 +125,7 @@ class GradeSheetInline(ReadOnlyInline):
 class AssessmentAdmin(ScopedAdmin):
     # The results workbook (dry run, preview, confirm) is imported from here.
     change_list_template = "admin/sessions_app/import_results_link.html"
-    list_display = ["session", "group", "discipline", "kind", "examiner", "date"]
+    list_display = ["session", "group", "discipline", "kind", "examiner", "date", "retake_date"]
     list_filter = [
         session_filter("session"),
         "kind",

@@ -112,6 +112,8 @@ class Assessment(models.Model):
         blank=True,
     )
     date = models.DateField(_("date"), null=True, blank=True)
+    # The АКЖ sheet is dated by the retake, not by the main exam.
+    retake_date = models.DateField(_("retake (АКЖ) date"), null=True, blank=True)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -172,6 +174,14 @@ class GradeSheet(models.Model):
     @property
     def editable(self):
         return self.status == SheetStatus.DRAFT
+
+    @property
+    def date(self):
+        """The day of this attempt: the exam's on the main sheet, the retake's on the АКЖ sheet
+        (None until it is set: never the main exam's day)."""
+        if self.attempt == Attempt.RETAKE:
+            return self.assessment.retake_date
+        return self.assessment.date
 
 
 class AdmissionQuerySet(FacultyScopedQuerySet):

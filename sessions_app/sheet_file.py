@@ -105,7 +105,7 @@ def _header_lines(sheet):
         (_("Examiner"), assessment.examiner.full_name if assessment.examiner else "—"),
         (
             _("Date"),
-            date_format(assessment.date, "SHORT_DATE_FORMAT") if assessment.date else "—",
+            date_format(sheet.date, "SHORT_DATE_FORMAT") if sheet.date else "—",
         ),
         (
             _("Downloaded"),

@@ -367,9 +367,13 @@
         }
         return;
       }
+      // Submitting always asks (a submitted sheet is read-only until the head reopens it);
+      // with empty cells the question says how many.
       var empty = Number(counter.dataset.empty || "0");
-      if (other.dataset.confirmEmpty && empty > 0 &&
-          !window.confirm(format(other.dataset.confirmEmpty, { empty: empty }))) {
+      var question = other.dataset.confirmEmpty && empty > 0
+        ? format(other.dataset.confirmEmpty, { empty: empty })
+        : other.dataset.confirm;
+      if (question && !window.confirm(question)) {
         event.preventDefault();
         return;
       }

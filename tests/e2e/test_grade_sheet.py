@@ -165,8 +165,19 @@ def test_fill_from_the_keyboard_paste_save_and_submit(page, login, university):
     }
     assert saved[NAMES[4]] == ("absent", None) and saved[NAMES[5]] == ("5", 95)
 
-    # Submit: the sheet becomes read-only.
-    page.click_and_wait(driver.find_element(By.ID, "sheet-submit"))
+    # Submit asks first: declined, nothing changes; accepted, the sheet becomes read-only.
+    driver.find_element(By.ID, "sheet-submit").click()
+    question = driver.switch_to.alert
+    assert "Ведомостту тапшырасызбы" in question.text
+    question.dismiss()
+    assert GradeSheet.objects.get().status != "submitted"
+    assert driver.find_element(By.ID, "sheet-save").is_displayed()
+
+    def submit_and_accept():
+        driver.find_element(By.ID, "sheet-submit").click()
+        driver.switch_to.alert.accept()
+
+    wait_for_new_page(page, submit_and_accept)
     assert GradeSheet.objects.get().status == "submitted"
     assert all(not cell.is_enabled() for cell in cells(driver))
     assert not driver.find_elements(By.ID, "sheet-save")
@@ -176,7 +187,7 @@ def test_fill_from_the_keyboard_paste_save_and_submit(page, login, university):
 
     # Another faculty's sheet is not found.
     driver.get(page.url(sheet_path(university["elsewhere"])))
-    assert "Not Found" in driver.page_source
+    assert 'data-status="404"' in driver.page_source
     assert "Микроэкономика" not in driver.page_source
     assert all("404" in error["message"] for error in page.js_errors())
 

@@ -16,7 +16,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseForbidden
 from django.test import Client
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils import timezone
 
 from tests import factories
@@ -321,7 +321,12 @@ def _forbidden(request):
     return HttpResponseForbidden("no")
 
 
-urlpatterns = [path("denied/", _denied), path("forbidden/", _forbidden)]
+# The portal's own URLs too: the 403 page (templates/403.html) is laid out with its menu.
+urlpatterns = [
+    path("denied/", _denied),
+    path("forbidden/", _forbidden),
+    path("", include("portal.urls")),
+]
 
 
 @pytest.mark.urls("tests.portal.test_logins")
