@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.collation import by_name
 from portal.constraints import in_choices
 
 from .choices import (
@@ -239,7 +240,7 @@ class Student(models.Model):
     class Meta:
         verbose_name = _("student")
         verbose_name_plural = _("students")
-        ordering = ["full_name"]
+        ordering = [by_name("full_name"), "record_book"]
         constraints = [
             in_choices("funding", Funding),
             in_choices("status", StudentStatus),
@@ -308,7 +309,7 @@ class StaffMember(models.Model):
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("teaching staff")
-        ordering = ["full_name"]
+        ordering = [by_name("full_name"), "personnel_number"]
         constraints = [
             in_choices("position", Position),
             in_choices("degree", Degree),

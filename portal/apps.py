@@ -1,6 +1,10 @@
-"""The portal itself as an app: connects the security log's receivers, registers its checks."""
+"""The portal itself as an app: connects the security log's receivers, registers its checks,
+teaches SQLite the Kyrgyz collation."""
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+from .collation import register_sqlite
 
 
 class PortalConfig(AppConfig):
@@ -12,3 +16,4 @@ class PortalConfig(AppConfig):
         from . import checks, security  # noqa: F401
 
         security.connect()
+        connection_created.connect(register_sqlite, dispatch_uid="portal.collation")

@@ -15,7 +15,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.collation import kyrgyz_key
+from portal.collation import name_key
 from sessions_app.choices import AssessmentKind, GradeValue
 from sessions_app.forms import grade_cell_text
 from sessions_app.models import Admission, Assessment, Grade
@@ -231,7 +231,7 @@ def contingent(session, group):
     )
     return sorted(
         admissions,
-        key=lambda a: (kyrgyz_key(a.student.full_name), a.student.record_book),
+        key=lambda a: name_key(a.student.full_name, a.student.record_book),
     )
 
 
