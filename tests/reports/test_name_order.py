@@ -7,15 +7,12 @@ import pytest
 from django.urls import reverse
 
 from reports.achievement import Stage, owing_students
-from tests.sessions_app.test_name_order import (  # noqa: F401  (names_world is a fixture)
-    client_for,
-    expected_books,
-    names_world,
-    order_in,
-    workbook_text,
-)
+from tests.sessions_app import test_name_order as sheet
+from tests.sessions_app.test_name_order import client_for, expected_books, order_in, workbook_text
 
 pytestmark = pytest.mark.django_db
+
+names_world = sheet.names_world  # the fixture
 
 
 def get(client, url, params=None):
