@@ -47,7 +47,7 @@ def local_datetime(value):
 def _cell_key(value):
     """A cell's sort key in a list in memory: text in Kyrgyz alphabetical order, blanks last."""
     if value is None or value == "":
-        return (True, ())
+        return (True, "")
     return (False, kyrgyz_key(value) if isinstance(value, str) else value)
 
 
