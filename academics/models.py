@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.collation import by_name
 from portal.constraints import in_choices
 from portal.text import SearchKeyed, SearchKeyedQuerySet
 
@@ -250,7 +251,7 @@ class Student(SearchKeyed):
     class Meta:
         verbose_name = _("student")
         verbose_name_plural = _("students")
-        ordering = ["full_name"]
+        ordering = [by_name("full_name"), "record_book"]
         constraints = [
             in_choices("funding", Funding),
             in_choices("status", StudentStatus),
@@ -323,7 +324,7 @@ class StaffMember(models.Model):
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("teaching staff")
-        ordering = ["full_name"]
+        ordering = [by_name("full_name"), "personnel_number"]
         constraints = [
             in_choices("position", Position),
             in_choices("degree", Degree),

@@ -1,8 +1,10 @@
-"""The portal itself as an app: connects the security log's receivers, registers its checks and
-the search key's SQLite function."""
+"""The portal itself as an app: connects the security log's receivers, registers its checks,
+the search key's SQLite function and teaches SQLite the Kyrgyz collation."""
 
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+
+from .collation import register_sqlite
 
 
 class PortalConfig(AppConfig):
@@ -18,3 +20,4 @@ class PortalConfig(AppConfig):
         security.connect()
         # SQLite folds only ASCII letters: the search key's function, on every connection.
         connection_created.connect(register_sqlite_function, dispatch_uid="portal_search_key")
+        connection_created.connect(register_sqlite, dispatch_uid="portal.collation")

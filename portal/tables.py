@@ -1,7 +1,9 @@
 """The portal's lists: one django-tables2 base table, its kinds of column, and the Excel export
 every list shares. templates/includes/table.html renders them all.
 
-A list sorts by its columns and pages through the query string; ?_export=xlsx&_table=<name>
+A list sorts by its columns (text in Kyrgyz alphabetical order, portal.collation: a list in
+memory through KyrgyzListData, a query's name column through NameColumn) and pages through the
+query string; ?_export=xlsx&_table=<name>
 downloads all its rows (not one page) in the page's order: text shown, never run
 (portal.safe_cells.safe_cell), numbers and dates kept as such.
 """
@@ -16,10 +18,13 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
+from django_tables2.data import TableData, TableListData, TableQuerysetData
+from django_tables2.utils import Accessor, OrderBy, OrderByTuple
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .collation import by_name, kyrgyz_key
 from .dates import short_date
 from .numbers import number
 from .safe_cells import safe_cell, safe_text
@@ -35,6 +40,43 @@ def local_datetime(value):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.replace(tzinfo=None)
+
+
+def _cell_key(value):
+    """A cell's sort key in a list in memory: text in Kyrgyz alphabetical order, blanks last."""
+    if value is None or value == "":
+        return (True, "")
+    return (False, kyrgyz_key(value) if isinstance(value, str) else value)
+
+
+class KyrgyzListData(TableListData):
+    """A list's rows (not a query), sorted as django-tables2 sorts them but with text in Kyrgyz
+    alphabetical order (its own sort compares code points: Ө, Ү after Я)."""
+
+    def order_by(self, aliases):
+        accessors = []
+        for alias in aliases:
+            bound_column = self.table.columns[OrderBy(alias).bare]
+            if alias[0] != bound_column.order_by_alias[0]:
+                accessors += bound_column.order_by.opposite
+            else:
+                accessors += bound_column.order_by
+        # Stable sorts from the least significant key up give the multi-column order.
+        for order_by in reversed(OrderByTuple(accessors)):
+            accessor = Accessor(order_by.bare)
+            self.data.sort(
+                key=lambda row: _cell_key(accessor.resolve(row, quiet=True)),
+                reverse=order_by.is_descending,
+            )
+
+
+class NameColumn(tables.Column):
+    """A person's name in a list drawn from a query: sorts in Kyrgyz alphabetical order on
+    either database. Give it an `accessor` (the name's field)."""
+
+    def order(self, queryset, is_descending):
+        term = by_name(str(self.accessor))
+        return queryset.order_by(term.desc() if is_descending else term.asc()), True
 
 
 def _with_class(attrs, name):
@@ -134,8 +176,10 @@ class PortalTable(tables.Table):
         attrs = {"class": "data"}
         empty_text = _("Nothing to show for these filters.")
 
-    def __init__(self, *args, caption=None, export_name=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, caption=None, export_name=None, **kwargs):
+        if not isinstance(data, TableData | type(None)) and not TableQuerysetData.validate(data):
+            data = KyrgyzListData(list(data))
+        super().__init__(data, *args, **kwargs)
         if caption is not None:
             self.caption = caption
         if export_name is not None:

@@ -35,6 +35,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from portal.collation import by_name
 from portal.numbers import percent
 from sessions_app.models import Admission, Assessment, ExamSession, Grade
 from sessions_app.rules import EXCELLENT, GOOD, MAIN, RETAKE, SATISFACTORY, VALID, passes
@@ -357,7 +358,7 @@ def owing_students(session, stage, group):
         a.student_id: a
         for a in Admission.objects.filter(session=session, group=group, stage=MAIN)
         .select_related("student")
-        .order_by("student__full_name")
+        .order_by(by_name("student__full_name"), "student__record_book")
     }
     retake_admitted = set(
         Admission.objects.filter(

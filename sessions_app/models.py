@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from academics.choices import Funding, Term
 from academics.models import AcademicYear, Discipline, StaffMember, Student, StudyGroup
 from academics.querysets import FacultyScopedQuerySet
+from portal.collation import by_name
 from portal.constraints import in_choices
 
 from .choices import (
@@ -591,7 +592,7 @@ class AttestationEntry(models.Model):
     class Meta:
         verbose_name = _("state attestation entry")
         verbose_name_plural = _("state attestation entries")
-        ordering = ["attestation", "student__full_name"]
+        ordering = ["attestation", by_name("student__full_name"), "student__record_book"]
         constraints = [
             models.UniqueConstraint(
                 fields=["attestation", "student"], name="sessions_attestationentry_unique_student"

@@ -9,7 +9,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.tables import DateColumn, DateTimeColumn, NumberColumn, PortalTable, short_date
+from portal.tables import (
+    DateColumn,
+    DateTimeColumn,
+    NameColumn,
+    NumberColumn,
+    PortalTable,
+    short_date,
+)
 
 from .choices import Attempt
 
@@ -376,7 +383,7 @@ class AdmissionChangeTable(HistoryTable):
     it included."""
 
     changed_at = DateTimeColumn(verbose_name=gettext_lazy("When"))
-    student = tables.Column(
+    student = NameColumn(
         verbose_name=gettext_lazy("Student"),
         accessor="student__full_name",
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.collation import kyrgyz_key
+from portal.collation import name_key
 from portal.numbers import number as format_number
 from sessions_app.choices import AssessmentKind, GradeValue
 from sessions_app.forms import grade_cell_text
@@ -231,7 +231,7 @@ def contingent(session, group):
     )
     return sorted(
         admissions,
-        key=lambda a: (kyrgyz_key(a.student.full_name), a.student.record_book),
+        key=lambda a: name_key(a.student.full_name, a.student.record_book),
     )
 
 

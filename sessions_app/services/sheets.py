@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academics.querysets import can_edit_grades
+from portal.collation import name_key
 
 from .. import rules
 from ..choices import SheetAction, SheetStatus
@@ -65,7 +66,7 @@ def roster(sheet, ledger=None):
                 stray=sheet.attempt == rules.RETAKE and not rules.owes_after_main(standing),
             )
         )
-    rows.sort(key=lambda r: (r.student.full_name, r.student.record_book))
+    rows.sort(key=lambda r: name_key(r.student.full_name, r.student.record_book))
     return rows
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from academics.querysets import can_edit_grades
+from portal.collation import name_key
 
 from .. import rules, services
 from ..choices import Attempt, GradeValue, NotAdmittedReason
@@ -125,7 +126,7 @@ def admission_rows(session, group, stage, data=None):
             (ledger.students[student_id], ledger.admission(session.pk, student_id, rules.MAIN))
             for student_id in ledger.contingent(session.pk, group.pk)
         ),
-        key=lambda pair: (pair[0].full_name, pair[0].record_book),
+        key=lambda pair: name_key(pair[0].full_name, pair[0].record_book),
     )
     rows = []
     for student, facts in main:
