@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from openpyxl import load_workbook
 
 from academics import roles
+from portal.dates import long_date
 from sessions_app import services
 from sessions_app.choices import Attempt
 from tests import factories
@@ -36,9 +37,10 @@ def dean_and_assessment():
     return client, assessment
 
 
-def shown(day):
+def shown(day, name="sheet"):
+    """The day as the page writes it: short on the sheet, long on its print (portal.dates)."""
     with translation.override("ky"):
-        return date_format(day, "SHORT_DATE_FORMAT")
+        return long_date(day) if name == "sheet_print" else date_format(day, "SHORT_DATE_FORMAT")
 
 
 def page(client, name, assessment, attempt):
@@ -53,9 +55,9 @@ def test_the_main_sheet_shows_the_exam_day_and_the_akzh_sheet_the_retake_day(
 ):
     client, assessment = dean_and_assessment
     main = page(client, name, assessment, Attempt.MAIN)
-    assert shown(EXAM) in main and shown(RETAKE) not in main
+    assert shown(EXAM, name) in main and shown(RETAKE, name) not in main
     retake = page(client, name, assessment, Attempt.RETAKE)
-    assert shown(RETAKE) in retake and shown(EXAM) not in retake
+    assert shown(RETAKE, name) in retake and shown(EXAM, name) not in retake
 
 
 def test_an_akzh_sheet_without_a_retake_day_does_not_borrow_the_exam_day(dean_and_assessment):
@@ -63,7 +65,7 @@ def test_an_akzh_sheet_without_a_retake_day_does_not_borrow_the_exam_day(dean_an
     assessment.retake_date = None
     assessment.save()
     assert shown(EXAM) not in page(client, "sheet", assessment, Attempt.RETAKE)
-    assert shown(EXAM) not in page(client, "sheet_print", assessment, Attempt.RETAKE)
+    assert shown(EXAM, "sheet_print") not in page(client, "sheet_print", assessment, Attempt.RETAKE)
 
 
 def test_the_akzh_sheets_excel_file_carries_the_retake_day(dean_and_assessment):
