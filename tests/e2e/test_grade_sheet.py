@@ -107,6 +107,8 @@ def test_fill_from_the_keyboard_paste_save_and_submit(page, login, university):
 
     # Type, Enter, type, Enter: each Enter goes down a row, as in a spreadsheet.
     first = cells(driver)[0]
+    # In the middle of the window: the sheet's bar is pinned to its foot.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
     first.click()
     first.send_keys("5", Keys.ENTER, "4", Keys.ENTER, "x", Keys.ENTER)
     grid = cells(driver)
@@ -201,6 +203,7 @@ def test_the_registrars_words_and_points_are_accepted_as_typed_and_pasted(page, 
     login("dekanat", PASSWORD)
     driver.get(page.url(sheet_path(university["assessment"])))
     grid = cells(driver)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", grid[0])
     grid[0].click()
     # Typed key by key: each half-typed word ("Уд", "Н/") is spared until it is done.
     grid[0].send_keys("Удовл.", Keys.ENTER, "Н/Я", Keys.ENTER, "87.0", Keys.ENTER)
