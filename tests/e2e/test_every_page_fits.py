@@ -53,8 +53,8 @@ GRADES = ("5", "4", "4", "3", "3", "2", "absent", "")
 
 # Latin words a Kyrgyz page may show: names of file formats and products, and unit symbols.
 ALLOWED = {
-    "excel", "xlsx", "pdf", "docx", "csv", "json", "id", "google", "forms", "microsoft", "api", "qr",
-    "url", "phd", "https", "http", "kb", "mb", "gb", "km", "kg", "cm", "mm",
+    "excel", "xlsx", "pdf", "docx", "csv", "json", "id", "google", "forms", "microsoft", "api",
+    "qr", "url", "phd", "https", "http", "kb", "mb", "gb", "km", "kg", "cm", "mm",
     "i", "ii", "iii", "iv", "v", "vi", "vii", "viii",  # roman numerals of terms and courses
 }  # fmt: skip
 # The keyboard's keys, as printed on them (the grade sheet's help).
@@ -175,13 +175,15 @@ if (root.scrollWidth > width) {
       if (up.getBoundingClientRect().right > width + 1) { inner = true; break; }
     }
     if (!inner) {
-      wide.push(`<${el.tagName.toLowerCase()} class="${el.className}"> to ${Math.round(box.right)}px: `
-        + (el.textContent || '').trim().slice(0, 60));
+      const text = (el.textContent || '').trim().slice(0, 60);
+      wide.push(`<${el.tagName.toLowerCase()} class="${el.className}">`
+        + ` to ${Math.round(box.right)}px: ${text}`);
     }
   }
 }
 // The language switch names the languages; the user's name carries the login name as its title.
-const NOT_OURS = 'script, style, noscript, template, input[type=file], .language-switch, .logout .user';
+const NOT_OURS = 'script, style, noscript, template, input[type=file], '
+  + '.language-switch, .logout .user';
 const words = [];
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let node = walker.nextNode(); node; node = walker.nextNode()) {
