@@ -275,7 +275,12 @@ def _visit(page, path):
     driver = page.driver
     driver.set_window_size(WIDTHS[0], 900)
     driver.get(page.url(path))
-    problems = []
+    # A link the user may not follow (403) or a broken one: the console says so.
+    problems = [
+        f"{path}: {entry['message']}"
+        for entry in driver.get_log("browser")
+        if entry["level"] == "SEVERE" and "status of" in entry["message"]
+    ]
     for width in WIDTHS:
         driver.set_window_size(width, 900)
         problems += _problems(driver, path, width)
@@ -297,6 +302,7 @@ def test_every_page_fits_the_window_and_speaks_kyrgyz(page, login, university, r
     queue = [(path, 0) for path in menu]
     seen = {_shape(urlsplit(path).path) for path in menu}
     problems, visited = [], []
+    driver.get_log("browser")  # what earlier tests left in the console
     while queue:
         path, depth = queue.pop(0)
         problems += _visit(page, path)
