@@ -129,7 +129,7 @@ class SheetRow:
     admitted: bool
     reason: str
     main_label: str
-    main_value: str  # the stored value, short enough for a phone's column
+    main_value: str  # the main grade as its cell shows it (н, +, -), short enough for a phone
     text: str  # what the cell holds: the saved grade, or what the person typed
     original: str  # the value the cell started from, sent back with the save
     label: str
@@ -166,7 +166,7 @@ def _sheet_rows(roster, kind, state):
                 admitted=entry.admitted,
                 reason=entry.reason,
                 main_label=label(entry.main_value),
-                main_value=entry.main_value,
+                main_value=grade_cell_text(entry.main_value),
                 text=text,
                 original=original,
                 label=row_label,

@@ -87,14 +87,39 @@
     });
   }
 
+  // A long category name (a department's, beside a horizontal bar) in lines that fit two fifths of
+  // the chart's width, instead of being cut at the canvas's edge on a phone.
+  function wrapped(label, width) {
+    var room = Math.max(14, Math.floor((width * 0.4) / 7));
+    var lines = [];
+    var line = "";
+    String(label).split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > room) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) {
+      lines.push(line);
+    }
+    return lines;
+  }
+
   function draw(spec) {
     var canvas = document.getElementById("chart-" + spec.id);
     if (!canvas) {
       return null;
     }
+    var box = canvas.parentNode;
     if (spec.horizontal) {
-      // One bar per department: the box grows with them (CSSOM, which the CSP allows).
-      canvas.parentNode.style.height = spec.labels.length * 24 + 90 + "px";
+      // One bar per department, as tall as its name's lines: the box grows with them (CSSOM, which
+      // the CSP allows).
+      var lines = Math.max.apply(null, spec.labels.map(function (label) {
+        return wrapped(label, box.clientWidth).length;
+      }).concat([1]));
+      box.style.height = spec.labels.length * (12 + 12 * lines) + 90 + "px";
     }
     var format = numberFormat(spec.unit);
     var valueAxis = spec.horizontal ? "x" : "y";
@@ -108,6 +133,11 @@
       scales[valueAxis].suggestedMax = 100;
     }
     scales[valueAxis === "x" ? "y" : "x"] = { stacked: spec.stacked, ticks: { autoSkip: false } };
+    if (spec.horizontal) {
+      scales.y.ticks.callback = function (value) {
+        return wrapped(this.getLabelForValue(value), box.clientWidth);
+      };
+    }
     var chart = new window.Chart(canvas, {
       type: spec.kind,
       data: { labels: spec.labels, datasets: datasets(spec) },

@@ -636,6 +636,17 @@ def test_retake_sheet_shows_the_main_grade(client, s):
     assert grades(s["assessment"], Attempt.RETAKE) == {a.pk: "4"}
 
 
+def test_retake_sheet_writes_an_absent_main_grade_as_its_cell_does(client, s):
+    # The phone's narrow column shows the main grade as typed in a cell ("н"), not the stored code.
+    a, b, c, d = s["students"]
+    services.record_grades(sheet_of(s["assessment"]), {a.pk: "absent", b.pk: "5"}, s["dean"], 0)
+    client.force_login(s["dean"])
+    response = client.get(url("sheet", s["assessment"], Attempt.RETAKE))
+    row = response.context["rows"][0]
+    assert (row.student, row.main_value) == (a, "н")
+    assert '<span class="main-short" title="absent">н</span>' in response.content.decode()
+
+
 # The cost of a save
 
 # Whatever the number of students: the session and the user (2), the user's permissions (2),
