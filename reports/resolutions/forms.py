@@ -9,29 +9,29 @@ from sessions_app.models import ExamSession
 from .models import Resolution
 from .services import ITEM_FIELDS
 
+# Who reports, controls, signs, and the university's name: a new resolution starts from the last
+# one's (views._initial_for_new), so they are typed once.
+PEOPLE = (
+    "reporter_position",
+    "reporter_position_ru",
+    "reporter_name",
+    "controller",
+    "controller_ru",
+    "university",
+    "university_ru",
+    "chair_position",
+    "chair_position_ru",
+    "chair_name",
+    "secretary_position",
+    "secretary_position_ru",
+    "secretary_name",
+)
+
 
 class ResolutionForm(forms.ModelForm):
     class Meta:
         model = Resolution
-        fields = [
-            "session",
-            "council_date",
-            "protocol_number",
-            "verdict",
-            "reporter_position",
-            "reporter_position_ru",
-            "reporter_name",
-            "controller",
-            "controller_ru",
-            "university",
-            "university_ru",
-            "chair_position",
-            "chair_position_ru",
-            "chair_name",
-            "secretary_position",
-            "secretary_position_ru",
-            "secretary_name",
-        ]
+        fields = ["session", "council_date", "protocol_number", "verdict", *PEOPLE]
         widgets = {
             "council_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "reporter_position": forms.TextInput(

@@ -18,7 +18,7 @@ from portal.tables import export_response
 
 from . import documents
 from . import services as service
-from .forms import ItemFormSet, ResolutionForm, item_initial
+from .forms import PEOPLE, ItemFormSet, ResolutionForm, item_initial
 from .models import Resolution, ResolutionFrozen
 from .tables import ResolutionTable
 
@@ -61,22 +61,7 @@ def _initial_for_new():
     last = Resolution.objects.order_by("-council_date", "-pk").first()
     if last is None:
         return {}
-    names = (
-        "reporter_position",
-        "reporter_position_ru",
-        "reporter_name",
-        "controller",
-        "controller_ru",
-        "university",
-        "university_ru",
-        "chair_position",
-        "chair_position_ru",
-        "chair_name",
-        "secretary_position",
-        "secretary_position_ru",
-        "secretary_name",
-    )
-    return {name: getattr(last, name) for name in names}
+    return {name: getattr(last, name) for name in PEOPLE}
 
 
 @can_change
