@@ -34,11 +34,6 @@ def _configure(request, table, prefix):
     return table.configure(request)
 
 
-def _export(request, candidates, filename):
-    """The Excel file of the table named by ?_table=, when ?_export=xlsx asks for one."""
-    return export_response(request, *candidates, filename=filename)
-
-
 def _signed(value):
     return value if value is not None else ""
 
@@ -102,7 +97,9 @@ def _dashboard_body(request, scope):
     ]
     load_table = _configure(request, tables.LoadTable(load_rows), "l-")
     expiring_table = _configure(request, tables.ExpiringTable(board.expiring), "e-")
-    exported = _export(request, [faculty_table, load_table, expiring_table], "dashboard")
+    exported = export_response(
+        request, faculty_table, load_table, expiring_table, filename="dashboard"
+    )
     if exported is not None:
         return exported
     return render_to_string(
@@ -186,7 +183,9 @@ def dashboard_faculty(request, faculty_id):
     ]
     program_table = _configure(request, tables.ProgramRatesTable(program_rows), "p-")
     group_table = _configure(request, tables.GroupRatesTable(group_rows), "g-")
-    exported = _export(request, [program_table, group_table], f"faculty-{faculty.code}")
+    exported = export_response(
+        request, program_table, group_table, filename=f"faculty-{faculty.code}"
+    )
     if exported is not None:
         return exported
     return render(
@@ -238,7 +237,7 @@ def dashboard_group(request, group_id):
             }
         )
     table = _configure(request, tables.OwingTable(rows), "s-")
-    exported = _export(request, [table], f"group-{group.pk}")
+    exported = export_response(request, table, filename=f"group-{group.pk}")
     if exported is not None:
         return exported
     faculty = group.program.faculty
