@@ -329,6 +329,29 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Empty: the translated name of the demo university (portal/context_processors.py).
 UNIVERSITY_NAME = env.str("PORTAL_UNIVERSITY_NAME", default="")
 
+# The execution of the council's resolution (reports/execution/deadlines.py): the month-days the
+# council's relative deadlines resolve to, where the data holds no date.
+PORTAL_ACADEMIC_YEAR_END = env.str("PORTAL_ACADEMIC_YEAR_END", default="06-30")
+PORTAL_STATE_ATTESTATION_END = env.str("PORTAL_STATE_ATTESTATION_END", default="06-25")
+PORTAL_TERM_ENDS = env.str("PORTAL_TERM_ENDS", default="01-31")
+
+# E-mail: the daily reminders of the resolution's items (`manage.py execution_reminders`). The
+# console by default (the message is printed, nothing leaves the machine); set EMAIL_HOST (and
+# the others) for SMTP. PORTAL_URL: the portal's address, for the links in the e-mails.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if env.str("EMAIL_HOST", default="")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # Background jobs (jobs/): with REDIS_URL set, big imports and PDFs are queued on django-rq and
 # run by `manage.py rqworker default`; without it (the embedded default) they run in the request.
 REDIS_URL = env.str("REDIS_URL", default="")

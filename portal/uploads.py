@@ -314,7 +314,7 @@ def _too_many_parts(filename, count):
     )
 
 
-def _check_declared(infos, filename):
+def _check_declared(infos, filename, required=REQUIRED_PARTS, not_kind=None):
     """What the zip's headers declare: the parts, their methods, the unpacked size and the
     compression ratio of big parts. A bomb that declares its sizes honestly is refused here, before
     anything is inflated; one that lies is refused by _inflate, which trusts these sizes only as
@@ -322,13 +322,14 @@ def _check_declared(infos, filename):
     if len(infos) > MAX_MEMBERS:
         raise _too_many_parts(filename, len(infos))
     names = {info.filename for info in infos}
-    if len(names) != len(infos) or any(part not in names for part in REQUIRED_PARTS):
-        raise _refuse(filename, _not_xlsx())
+    not_kind = not_kind or _not_xlsx
+    if len(names) != len(infos) or any(part not in names for part in required):
+        raise _refuse(filename, not_kind())
     for info in infos:
-        # Excel writes stored or deflated parts, never encrypted ones.
+        # Excel and Word write stored or deflated parts, never encrypted ones.
         encrypted = info.flag_bits & 0x1
         if encrypted or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _refuse(filename, _not_xlsx())
+            raise _refuse(filename, not_kind())
     unpacked = sum(info.file_size for info in infos)
     limit = max_unpacked_bytes()
     if unpacked > limit:
@@ -592,3 +593,82 @@ def _cell_reference(buffer, position):
         return "?"
     end = buffer.find(b'"', at + 4, at + 24)
     return buffer[at + 4 : end].decode("ascii", "replace") if end > 0 else "?"
+
+
+# Attachments: evidence people attach (a report on the execution of the council's resolution)
+
+
+PDF = "application/pdf"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PNG = "image/png"
+JPEG = "image/jpeg"
+_IMAGES = ((b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
+DOCUMENT = "word/document.xml"
+
+
+def check_attachment(upload, filename=None):
+    """Check an attachment (PDF, DOCX, XLSX, PNG or JPEG) and return its content type, found by
+    its content, not its name: the size limit, then for a DOCX or an XLSX every check a workbook
+    passes (zip and XML bombs; formulas are evidence here, not data, and stay), for the others
+    their signature. Raises UploadRefused naming the file."""
+    if not filename:
+        filename = os.path.basename(getattr(upload, "name", "") or "") or "—"
+    stream, close = _stream(upload)
+    try:
+        stream.seek(0, os.SEEK_END)
+        size = stream.tell()
+        stream.seek(0)
+        if size == 0:
+            raise _refuse(filename, _("the file is empty."))
+        if size > max_bytes():
+            raise _refuse(
+                filename,
+                _("the file is %(size)s MB; at most %(max)s MB can be uploaded.")
+                % {"size": _megabytes(size), "max": _megabytes(max_bytes())},
+            )
+        head = stream.read(8)
+        stream.seek(0)
+        if head.startswith(b"%PDF-"):
+            return PDF
+        for signature, content_type in _IMAGES:
+            if head.startswith(signature):
+                return content_type
+        if head.startswith(b"PK\x03\x04"):
+            return _office_type(stream, filename)
+        raise _refuse(filename, _not_attachment())
+    finally:
+        if close:
+            stream.close()
+        else:
+            stream.seek(0)
+
+
+def _not_attachment():
+    return _(
+        "only PDF, Word (.docx), Excel (.xlsx) and images (PNG, JPEG) can be attached; this file "
+        "is none of them, or it is damaged."
+    )
+
+
+def _office_type(stream, filename):
+    """A DOCX or an XLSX, checked in bounded memory as a workbook is (_inspect_xlsx)."""
+    try:
+        _check_directory(stream, filename)
+        infos = zipfile.ZipFile(stream).infolist()
+    except (_Damaged, zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise _refuse(filename, _not_attachment()) from None
+    names = {info.filename for info in infos}
+    if WORKBOOK in names:
+        stream.seek(0)
+        _inspect_xlsx(stream, filename)
+        return XLSX_TYPE
+    if DOCUMENT not in names or "[Content_Types].xml" not in names:
+        raise _refuse(filename, _not_attachment())
+    # _check_declared's checks, with the document's part in place of the workbook's.
+    _check_declared(infos, filename, ("[Content_Types].xml", DOCUMENT), _not_attachment)
+    try:
+        _check_parts(stream, infos, set(), filename)
+    except (_Damaged, zlib.error, EOFError, OSError, struct.error):
+        raise _refuse(filename, _not_attachment()) from None
+    return DOCX_TYPE

@@ -98,6 +98,20 @@ class Resolution(models.Model):
     secretary_position_ru = models.CharField(
         _("secretary's title in Russian"), max_length=200, blank=True
     )
+    # The section "on the execution of the previous resolution" as the vice-rector's office
+    # edited it; empty: generated from the previous resolution's assignments (on a draft afresh
+    # on every rendering; adopting writes the generated text here, so it is frozen with it).
+    execution_text = models.TextField(
+        _("execution of the previous resolution"),
+        blank=True,
+        help_text=_(
+            "Leave empty for the text generated from the execution of the previous resolution. "
+            "One paragraph a line."
+        ),
+    )
+    execution_text_ru = models.TextField(
+        _("execution of the previous resolution, in Russian"), blank=True
+    )
     verdict = models.CharField(
         _("the report is found"),
         max_length=20,

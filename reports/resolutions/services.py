@@ -33,6 +33,7 @@ from portal.numbers import number
 from surveys import results as survey_results
 
 from ..achievement import By, Row, Stage, achievement_tables
+from ..execution import services as execution
 from .models import Resolution, ResolutionFrozen, ResolutionItem, ResolutionStatus, Verdict
 
 FIGURES_VERSION = 1
@@ -718,8 +719,10 @@ def update_resolution(resolution, fields, items):
 
 
 @transaction.atomic
-def adopt(resolution, user):
-    """Adopt a draft: its figures are computed once more and frozen with it, for good."""
+def adopt(resolution, user, plans=None):
+    """Adopt a draft: its figures are computed once more and frozen with it, for good, and its
+    items become assignments (`plans`: {item id: execution.services.Plan}; an item without one
+    gets the plan its texts suggest)."""
     current = Resolution.objects.select_for_update().select_related("session__academic_year")
     current = current.get(pk=resolution.pk)
     _check_draft(current)
@@ -734,4 +737,5 @@ def adopt(resolution, user):
         raise ValidationError(
             _("Another resolution on this exam session has already been adopted.")
         ) from None
+    execution.create_assignments(current, plans or {}, user)
     return current
