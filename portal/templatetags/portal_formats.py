@@ -18,5 +18,5 @@ def number(value, places=None):
 
 @register.filter
 def long_date(value):
-    """"2026-жылдын 15-июну", "15 июня 2026 г.", "June 15, 2026"."""
+    """ "2026-жылдын 15-июну", "15 июня 2026 г.", "June 15, 2026"."""
     return dates.long_date(value)

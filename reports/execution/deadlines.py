@@ -25,7 +25,9 @@ from .models import DeadlineKind
 PHRASES = [
     (
         DeadlineKind.STATE_ATTESTATION,
-        re.compile(r"\b(мак|гак)(\b|[-‑]?тын)|мамлекеттик аттестац|государственн\w+ аттестац", re.I),
+        re.compile(
+            r"\b(мак|гак)(\b|[-‑]?тын)|мамлекеттик аттестац|государственн\w+ аттестац", re.I
+        ),
     ),
     (DeadlineKind.CALENDAR, re.compile(r"процессинин графиги|учебного процесса|календар", re.I)),
     (DeadlineKind.SESSION, re.compile(r"сесси", re.I)),

@@ -390,9 +390,7 @@ class ReminderSent(models.Model):
     """One reminder of one item to one person on one day: the daily command never sends it
     twice (the unique key holds even when two runs overlap)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     sent_at = models.DateTimeField()

@@ -81,9 +81,7 @@ def _reporting_q(user, prefix=""):
     dean_office = role_names(user) & {roles.DEAN_OFFICE, roles.DEAN_OFFICE_HEAD}
     if dean_office and faculty_id not in (None, NO_FACULTY):
         q |= Q(**{f"{prefix}kind": UnitKind.FACULTY, f"{prefix}faculty": faculty_id})
-        q |= Q(
-            **{f"{prefix}kind": UnitKind.DEPARTMENT, f"{prefix}department__faculty": faculty_id}
-        )
+        q |= Q(**{f"{prefix}kind": UnitKind.DEPARTMENT, f"{prefix}department__faculty": faculty_id})
     return q
 
 
@@ -202,9 +200,7 @@ def guess_plan(item, council_date):
         plan.departments = list(Department.objects.all())
     if any(word in text for word in _ACADEMIC_DEPARTMENT_WORDS):
         plan.users = list(
-            get_user_model().objects.filter(
-                is_active=True, groups__name=roles.ACADEMIC_DEPARTMENT
-            )
+            get_user_model().objects.filter(is_active=True, groups__name=roles.ACADEMIC_DEPARTMENT)
         )
     return plan
 
@@ -221,8 +217,10 @@ def _write_responsibles(assignment, plan):
         + [(UnitKind.DEPARTMENT, "department", d) for d in plan.departments]
         + [(UnitKind.USER, "user", u) for u in plan.users]
     )
-    current = {(r.kind, r.faculty_id or r.department_id or r.user_id): r for r in
-               assignment.responsibles.all()}
+    current = {
+        (r.kind, r.faculty_id or r.department_id or r.user_id): r
+        for r in assignment.responsibles.all()
+    }
     keep = set()
     for kind, name, unit in wanted:
         key = (kind, unit.pk)
@@ -233,9 +231,7 @@ def _write_responsibles(assignment, plan):
     for responsible in removed:
         if responsible.reports.exists():
             raise ValidationError(
-                _(
-                    "%(unit)s has already reported on this item and stays responsible for it."
-                )
+                _("%(unit)s has already reported on this item and stays responsible for it.")
                 % {"unit": responsible}
             )
         responsible.delete()
@@ -282,8 +278,8 @@ def create_assignments(resolution, plans, user):
 
 
 def _locked(assignment, version):
-    current = Assignment.objects.select_for_update().select_related("resolution").get(
-        pk=assignment.pk
+    current = (
+        Assignment.objects.select_for_update().select_related("resolution").get(pk=assignment.pk)
     )
     if version is not None and int(version) != current.version:
         raise StaleAssignment(

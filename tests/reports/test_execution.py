@@ -87,7 +87,8 @@ def test_the_councils_deadline_words_are_recognised(text, kind):
 
 
 def test_a_written_date_is_a_date():
-    assert deadlines.recognise("15.03.2025 чейин") == (DeadlineKind.DATE, datetime.date(2025, 3, 15))
+    expected = (DeadlineKind.DATE, datetime.date(2025, 3, 15))
+    assert deadlines.recognise("15.03.2025 чейин") == expected
 
 
 def test_relative_deadlines_resolve_in_the_academic_year_of_the_council():
@@ -314,12 +315,21 @@ def test_a_file_that_is_not_evidence_is_refused_whole(world, people, settings, t
 
 def test_overdue_first_and_the_due_list(world, people):
     plans = {
-        1: execution.Plan(DeadlineKind.DATE, COUNCIL_DATE + datetime.timedelta(days=5),
-                          faculties=[people["faculty"]]),
-        2: execution.Plan(DeadlineKind.DATE, COUNCIL_DATE + datetime.timedelta(days=60),
-                          faculties=[people["faculty"]]),
-        3: execution.Plan(DeadlineKind.DATE, COUNCIL_DATE + datetime.timedelta(days=20),
-                          faculties=[people["faculty"]]),
+        1: execution.Plan(
+            DeadlineKind.DATE,
+            COUNCIL_DATE + datetime.timedelta(days=5),
+            faculties=[people["faculty"]],
+        ),
+        2: execution.Plan(
+            DeadlineKind.DATE,
+            COUNCIL_DATE + datetime.timedelta(days=60),
+            faculties=[people["faculty"]],
+        ),
+        3: execution.Plan(
+            DeadlineKind.DATE,
+            COUNCIL_DATE + datetime.timedelta(days=20),
+            faculties=[people["faculty"]],
+        ),
     }
     resolution = adopted(world, people, plans)
     today = COUNCIL_DATE + datetime.timedelta(days=10)
