@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("sessions/", include("sessions_app.urls")),
     path("resolutions/", include("reports.resolutions.urls")),
+    path("execution/", include("reports.execution.urls")),
     path("api/", include("reports.api_urls")),
     path("accreditation/", include("accreditation.urls")),
     path("surveys/", include("surveys.urls")),
