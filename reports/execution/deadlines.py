@@ -99,3 +99,13 @@ def recognise(text):
         if pattern.search(text or ""):
             return kind, None
     return DeadlineKind.YEAR_END, None
+
+
+def with_dates(council_date):
+    """[(kind, label, the date it resolves to)] of the relative kinds, for a form to show beside
+    the choice."""
+    return [
+        (kind, label, resolve(kind, council_date))
+        for kind, label in DeadlineKind.choices
+        if kind != DeadlineKind.DATE
+    ]

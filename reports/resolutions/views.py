@@ -16,6 +16,9 @@ from jobs import services as jobs
 from jobs.choices import JobKind
 from portal.tables import export_response
 
+from ..execution import deadlines
+from ..execution import services as execution
+from ..execution.forms import PlanForm
 from . import documents
 from . import services as service
 from .forms import PEOPLE, ItemFormSet, ResolutionForm, item_initial
@@ -151,6 +154,25 @@ def resolution_detail(request, pk):
     )
 
 
+def _plan_forms(resolution, data=None):
+    """One form per item: who executes it and by when, first as its words suggest."""
+    forms = []
+    for item in resolution.items.all():
+        plan = execution.guess_plan(item, resolution.council_date)
+        forms.append(
+            (
+                item,
+                PlanForm(
+                    data,
+                    prefix=f"item{item.pk}",
+                    versioned=False,
+                    initial=PlanForm.initial_of(plan),
+                ),
+            )
+        )
+    return forms
+
+
 @can_change
 @require_http_methods(["GET", "POST"])
 def resolution_adopt(request, pk):
@@ -158,9 +180,10 @@ def resolution_adopt(request, pk):
     if resolution.is_adopted:
         messages.info(request, _("This resolution has already been adopted."))
         return redirect("resolutions:detail", resolution.pk)
-    if request.method == "POST":
+    plans = _plan_forms(resolution, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and all(form.is_valid() for _item, form in plans):
         try:
-            service.adopt(resolution, request.user)
+            service.adopt(resolution, request.user, {item.pk: form.plan() for item, form in plans})
         except ResolutionFrozen:
             messages.info(request, _("This resolution has already been adopted."))
         except ValidationError as error:
@@ -168,14 +191,24 @@ def resolution_adopt(request, pk):
         else:
             messages.success(
                 request,
-                _("The resolution has been adopted; its figures are now fixed as they are."),
+                _(
+                    "The resolution has been adopted; its figures are now fixed as they are, and "
+                    "its items are assigned to their responsibles."
+                ),
             )
         return redirect("resolutions:detail", resolution.pk)
     document = service.build_document(resolution, settings.LANGUAGE_CODE)
+    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "reports/resolution_adopt.html",
-        {"resolution": resolution, "document": document},
+        {
+            "resolution": resolution,
+            "document": document,
+            "plans": [(item, form, item.order + 1) for item, form in plans],
+            "kinds": deadlines.with_dates(resolution.council_date),
+        },
+        status=status,
     )
 
 
