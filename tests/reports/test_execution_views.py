@@ -10,7 +10,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from academics import roles
 from reports.execution import services as execution
 from reports.execution.models import (
     Assignment,
@@ -21,7 +20,8 @@ from reports.execution.models import (
 )
 from reports.resolutions.models import ResolutionStatus
 from tests import factories
-from tests.reports.test_execution import PDF, adopted, people  # noqa: F401 (fixture)
+from tests.reports.test_execution import PDF, adopted
+from tests.reports.test_execution import people as people_fixture  # noqa: F401 ("people")
 from tests.reports.test_resolution import COUNCIL_DATE, build_world, new_resolution
 from tests.reports.test_resolution_views import client_for
 
@@ -220,7 +220,9 @@ def test_the_office_cancels_and_reassigns(world, people):
     assignment.refresh_from_db()
     assert assignment.deadline == datetime.date(2025, 5, 20)
     assert [r.faculty for r in assignment.responsibles.all()] == [people["other"]]
-    office.post(item_url(assignment, "cancel"), {"version": assignment.version, "reason": "Эскирди"})
+    office.post(
+        item_url(assignment, "cancel"), {"version": assignment.version, "reason": "Эскирди"}
+    )
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.CANCELLED
     kinds = set(assignment.events.values_list("kind", flat=True))
