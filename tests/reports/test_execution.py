@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from academics import roles
 from reports.execution import deadlines
 from reports.execution import services as execution
 from reports.execution.models import (
@@ -32,20 +31,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def world():
     return build_world()
-
-
-@pytest.fixture
-def people(world):
-    faculty = world["faculty"] if "faculty" in world else factories.faculty()
-    other = factories.faculty()
-    return {
-        "faculty": faculty,
-        "other": other,
-        "dean": factories.user(role=roles.DEAN_OFFICE, faculty=faculty),
-        "other_dean": factories.user(role=roles.DEAN_OFFICE, faculty=other),
-        "vice_rector": factories.user(role=roles.VICE_RECTOR),
-        "academic": factories.user(role=roles.ACADEMIC_DEPARTMENT),
-    }
 
 
 def adopted(world, people, plan_for=None):

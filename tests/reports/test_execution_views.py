@@ -21,7 +21,6 @@ from reports.execution.models import (
 from reports.resolutions.models import ResolutionStatus
 from tests import factories
 from tests.reports.test_execution import PDF, adopted
-from tests.reports.test_execution import people as people_fixture  # noqa: F401 ("people")
 from tests.reports.test_resolution import COUNCIL_DATE, build_world, new_resolution
 from tests.reports.test_resolution_views import client_for
 
