@@ -3,7 +3,8 @@ year, its items assigned and executed to a realistic spread of statuses as of th
 loaded, and the next council's draft on the summer session, which opens with that execution.
 
 The demo's data is of a past academic year while the portal is used today, so the deadlines are
-counted from today: one item overdue, one due within the reminders' fortnight, the others later.
+counted from today: of the open items one is overdue, one due within the reminders' fortnight,
+one due later.
 Every write goes through the services that the pages use (reports.resolutions.services.adopt,
 reports.execution.services), as the demo's users: the dean's offices report, the vice-rector
 reviews, so the items' histories read as they would after a term of use.

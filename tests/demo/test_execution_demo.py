@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from demo import execution as demo_execution
+from demo.management.commands import demo_admin as admin_command
 from demo.university import DEPARTMENTS, FACULTIES, START_YEAR
 from portal import uploads
 from reports.execution import services as execution
@@ -88,6 +89,18 @@ def test_every_shown_status_is_there_as_of_today(demo):
     assert cancelled.cancel_reason
     done = Assignment.objects.get(status=AssignmentStatus.DONE)
     assert all(part.done and part.progress == 100 for part in done.responsibles.all())
+
+
+def test_the_spread_is_counted_from_the_day_the_demo_is_loaded(settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    small_demo()
+    # The demo's users only, then the resolutions as if loaded five years later.
+    monkeypatch.setattr(admin_command, "seed_execution_demo", demo_execution.Seeded)
+    call_command("demo_admin", stdout=StringIO())
+    later = TODAY.replace(year=TODAY.year + 5)
+    demo_execution.seed_execution_demo(today=later)
+    shown = execution.counts(adopted().assignments.all(), later)
+    assert all(shown[status] == 1 for status in STATUS_ORDER), shown
 
 
 def test_the_deadlines_spread_around_today(demo):
