@@ -1,7 +1,9 @@
-"""Create the demo administrator and one demo user per role once, and print how to log in.
+"""Create the demo administrator and one demo user per role once, and print how to log in; then,
+with the demo's users there, the demo's council resolutions (demo.execution), which are written
+as those users.
 
 Adds what is missing; never changes what is there: an account that exists keeps its password,
-roles and faculty as its users left them."""
+roles and faculty as its users left them, and the resolutions are made only while none exists."""
 
 import os
 
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from academics import roles
 from academics.models import Faculty, UserProfile
+from demo.execution import seed_execution_demo
 
 DEFAULT_PASSWORD = "demo-admin-2024"
 
@@ -82,3 +85,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name}: {label}{where}")
         if made:
             self.stdout.write(_("The demo users above log in with the same password."))
+        seeded = seed_execution_demo()
+        if seeded.adopted:
+            self.stdout.write(
+                _(
+                    "The council's resolution (%(adopted)s) is adopted, its items assigned and "
+                    "reported on; the next council's draft: %(draft)s."
+                )
+                % {"adopted": seeded.adopted.session, "draft": seeded.draft.session}
+            )
