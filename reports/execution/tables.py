@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.numbers import number
 from portal.tables import DateColumn, PercentColumn, PortalTable, short_date
 
 from .models import STATUS_LABELS
@@ -24,7 +25,11 @@ class AssignmentTable(PortalTable):
     deadline = DateColumn(verbose_name=_("Deadline"), orderable=False)
     status = tables.Column(verbose_name=_("Status"), empty_values=(), orderable=False)
     progress = PercentColumn(verbose_name=_("Done, %"), orderable=False)
+
     responsibles = tables.Column(verbose_name=_("Responsible"), empty_values=(), orderable=False)
+
+    class Meta(PortalTable.Meta):
+        attrs = {"class": "data ex-table"}
 
     caption = _("Items of the council's resolutions")
     row_header = "text"
@@ -50,6 +55,13 @@ class AssignmentTable(PortalTable):
 
     def value_resolution(self, record):
         return record.resolution.council_date
+
+    def render_progress(self, value):
+        # The mean of the parts' accepted percentages, in whole per cent.
+        return number(value, 0)
+
+    def value_progress(self, value):
+        return round(value, 1)
 
     def render_status(self, record):
         return status_badge(record.shown_status(self.today))
