@@ -1,0 +1,43 @@
+"""The admin of the execution of the council's resolutions: read only. Every change of an item
+goes through its page (reports.execution.services), which checks the version and keeps the
+history; the admin only shows what is there. Django finds it through reports.admin."""
+
+from django.contrib import admin
+
+from .models import Assignment, AssignmentEvent, ExecutionReport, Responsible
+
+
+class ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ResponsibleInline(ReadOnly, admin.TabularInline):
+    model = Responsible
+    extra = 0
+    fields = ["kind", "faculty", "department", "user", "progress", "done"]
+
+
+class EventInline(ReadOnly, admin.TabularInline):
+    model = AssignmentEvent
+    extra = 0
+    fields = ["at", "kind", "by", "responsible", "old_status", "new_status", "details"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["resolution", "number", "deadline", "status"]
+    list_filter = ["status", "deadline_kind", "resolution"]
+    inlines = [ResponsibleInline, EventInline]
+
+
+@admin.register(ExecutionReport)
+class ExecutionReportAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["responsible", "progress", "state", "submitted_at", "reviewed_at"]
+    list_filter = ["state"]
