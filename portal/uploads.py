@@ -1,5 +1,8 @@
-"""The one check every uploaded spreadsheet passes before any reader parses it: its size, its real
-type (by content, not by name), zip and XML bombs, and formulas where values belong.
+"""The one check every uploaded file passes before any reader parses it: its size, its real type
+(by content, not by name), zip and XML bombs, and formulas where values belong. Spreadsheets
+(check_upload, inspect_upload) and the attachments of reports on the execution of the council's
+resolution (check_attachment: PDF, DOCX, XLSX, PNG, JPEG; a DOCX gets a workbook's zip and XML
+checks) go through it.
 
 Every import calls it: the results import (sessions_app.importer: its page, its background job
 and the `import_results` command), the admin's spreadsheet imports (django-import-export,
