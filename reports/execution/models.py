@@ -36,6 +36,9 @@ class AssignmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# The statuses of an item still to be executed: past its deadline, such an item is overdue (the
+# one rule: Assignment.shown_status, and services.open_q for queries, both from this).
+OPEN_STATUSES = (AssignmentStatus.NOT_STARTED, AssignmentStatus.IN_PROGRESS)
 # The status shown: the stored one, or overdue.
 OVERDUE = "overdue"
 STATUS_LABELS = {**dict(AssignmentStatus.choices), OVERDUE: _("overdue")}
@@ -123,8 +126,7 @@ class Assignment(models.Model):
 
     def shown_status(self, today):
         """The status as people see it: overdue when past the deadline and still open."""
-        open_ = self.status in (AssignmentStatus.NOT_STARTED, AssignmentStatus.IN_PROGRESS)
-        return OVERDUE if open_ and self.deadline < today else self.status
+        return OVERDUE if self.status in OPEN_STATUSES and self.deadline < today else self.status
 
 
 class UnitKind(models.TextChoices):

@@ -36,6 +36,7 @@ from portal.dates import short_date
 
 from . import deadlines
 from .models import (
+    OPEN_STATUSES,
     OVERDUE,
     STATUS_ORDER,
     Assignment,
@@ -148,7 +149,7 @@ def counts(assignments, today):
 
 def open_q(today, within_days=None):
     """Open items; with `within_days`, only those due within that many days or overdue."""
-    q = Q(status__in=[AssignmentStatus.NOT_STARTED, AssignmentStatus.IN_PROGRESS])
+    q = Q(status__in=OPEN_STATUSES)
     if within_days is not None:
         q &= Q(deadline__lte=today + datetime.timedelta(days=within_days))
     return q
