@@ -185,23 +185,10 @@ def inspect_upload(upload, filename=None, kinds=(XLSX, CSV), formulas=True):
     """Check an upload as check_upload() does and return the Inspection: its kind and, for a
     workbook, every sheet's rows and formula cells. With `formulas` False, formulas are reported,
     not refused: the caller refuses those of the sheets it reads (Inspection.refuse_formulas)."""
-    if not filename:
-        named = upload if isinstance(upload, str | os.PathLike) else getattr(upload, "name", "")
-        filename = os.path.basename(os.fspath(named or "")) or "—"
+    filename = filename or _filename(upload)
     stream, close = _stream(upload)
     try:
-        stream.seek(0, os.SEEK_END)
-        size = stream.tell()
-        stream.seek(0)
-        if size == 0:
-            raise _refuse(filename, _("the file is empty."))
-        limit = max_bytes()
-        if size > limit:
-            raise _refuse(
-                filename,
-                _("the file is %(size)s MB; at most %(max)s MB can be uploaded.")
-                % {"size": _megabytes(size), "max": _megabytes(limit)},
-            )
+        _check_size(stream, filename)
         kind = _kind(stream.read(8), filename, kinds)
         stream.seek(0)
         inspection = Inspection(kind, filename)
@@ -217,6 +204,27 @@ def inspect_upload(upload, filename=None, kinds=(XLSX, CSV), formulas=True):
             stream.close()
         else:
             stream.seek(0)
+
+
+def _filename(upload):
+    named = upload if isinstance(upload, str | os.PathLike) else getattr(upload, "name", "")
+    return os.path.basename(os.fspath(named or "")) or "—"
+
+
+def _check_size(stream, filename):
+    """Refuse an empty file or one over the upload limit; the stream is left at its start."""
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if size == 0:
+        raise _refuse(filename, _("the file is empty."))
+    limit = max_bytes()
+    if size > limit:
+        raise _refuse(
+            filename,
+            _("the file is %(size)s MB; at most %(max)s MB can be uploaded.")
+            % {"size": _megabytes(size), "max": _megabytes(limit)},
+        )
 
 
 def _kind(head, filename, kinds):
@@ -615,21 +623,10 @@ def check_attachment(upload, filename=None):
     its content, not its name: the size limit, then for a DOCX or an XLSX every check a workbook
     passes (zip and XML bombs; formulas are evidence here, not data, and stay), for the others
     their signature. Raises UploadRefused naming the file."""
-    if not filename:
-        filename = os.path.basename(getattr(upload, "name", "") or "") or "—"
+    filename = filename or _filename(upload)
     stream, close = _stream(upload)
     try:
-        stream.seek(0, os.SEEK_END)
-        size = stream.tell()
-        stream.seek(0)
-        if size == 0:
-            raise _refuse(filename, _("the file is empty."))
-        if size > max_bytes():
-            raise _refuse(
-                filename,
-                _("the file is %(size)s MB; at most %(max)s MB can be uploaded.")
-                % {"size": _megabytes(size), "max": _megabytes(max_bytes())},
-            )
+        _check_size(stream, filename)
         head = stream.read(8)
         stream.seek(0)
         if head.startswith(b"%PDF-"):

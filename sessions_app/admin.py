@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from academics.admin import ScopedAdmin, ScopedPickers
 from academics.choices import Funding
 from academics.models import AcademicYear
+from portal.admin_read_only import ReadOnly, ReadOnlyInline
 
 from . import services
 from .choices import Attempt, ChangeSource
@@ -34,31 +35,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(ScopedAdmin):
+class ReadOnlyAdmin(ReadOnly, ScopedAdmin):
     """Shown, never written: the rows come from the services, which check and audit each write."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def session_filter(path):

@@ -4,29 +4,18 @@ history; the admin only shows what is there. Django finds it through reports.adm
 
 from django.contrib import admin
 
+from portal.admin_read_only import ReadOnly, ReadOnlyInline
+
 from .models import Assignment, AssignmentEvent, ExecutionReport, Responsible
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ResponsibleInline(ReadOnly, admin.TabularInline):
+class ResponsibleInline(ReadOnlyInline):
     model = Responsible
-    extra = 0
     fields = ["kind", "faculty", "department", "user", "progress", "done"]
 
 
-class EventInline(ReadOnly, admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = AssignmentEvent
-    extra = 0
     fields = ["at", "kind", "by", "responsible", "old_status", "new_status", "details"]
 
 
