@@ -260,3 +260,19 @@ def test_the_adopt_page_assigns_each_item_as_chosen(world, people):
         [r.faculty for r in a.responsibles.all()] == [people["faculty"]]
         for a in resolution.assignments.all()
     )
+
+
+def test_the_admin_shows_the_execution_but_never_changes_it(world, people, admin_client):
+    assignment = adopted(world, people).assignments.order_by("item__order").first()
+    url = reverse("admin:reports_assignment_change", args=[assignment.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert b'type="submit" value="Save"' not in page.content and b"_save" not in page.content
+    response = admin_client.post(url, {"status": AssignmentStatus.DONE})
+    assert response.status_code == 403
+    assert Assignment.objects.get(pk=assignment.pk).status == AssignmentStatus.NOT_STARTED
+    delete = admin_client.post(
+        reverse("admin:reports_assignment_delete", args=[assignment.pk]), {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
