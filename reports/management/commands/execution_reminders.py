@@ -21,7 +21,9 @@ def _day(value):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--date: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise CommandError(
+            _("--date: %(value)s is not a date (YYYY-MM-DD).") % {"value": value}
+        ) from None
 
 
 class Command(BaseCommand):
