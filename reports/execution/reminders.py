@@ -10,6 +10,7 @@ then fails to commit is sent again by the next run: at least once, never lost.
 """
 
 import logging
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -83,7 +84,8 @@ class Digest:
 
 @dataclass
 class Outcome:
-    """What a run did: the digests sent and those whose sending failed (nothing recorded)."""
+    """What a run did: the digests sent (on a dry run, those it would send) and those whose
+    sending failed (nothing recorded)."""
 
     sent: list = field(default_factory=list)
     failed: list = field(default_factory=list)
@@ -187,6 +189,9 @@ def send_reminders(today, dry_run=False):
             except (OSError, NotSent):
                 logger.exception("The reminder to %s was not sent", digest.user.email)
                 outcome.failed.append(digest)
+                # The failure may have broken the SMTP session: the next digest opens a new one.
+                with suppress(OSError):
+                    connection.close()
                 continue
             if sent is not None:
                 outcome.sent.append(sent)

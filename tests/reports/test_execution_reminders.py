@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -46,6 +47,15 @@ class SilentBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         return 0
+
+
+class RefusingDeputyBackend(locmem.EmailBackend):
+    """The mail server refuses one address and takes the others."""
+
+    def send_messages(self, email_messages):
+        if any(message.to == ["deputy@example.kg"] for message in email_messages):
+            raise smtplib.SMTPRecipientsRefused({"deputy@example.kg": (550, b"no such user")})
+        return super().send_messages(email_messages)
 
 
 @pytest.fixture
@@ -251,6 +261,21 @@ def test_a_failed_sending_records_nothing_and_the_next_run_retries(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("execution_reminders", "--date", TODAY.isoformat(), stdout=StringIO())
     assert len(mail.outbox) == 4 and ReminderSent.objects.count() == 6
+
+
+def test_one_refused_address_leaves_the_others_sent_and_itself_for_the_next_run(
+    resolution, people, settings
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingDeputyBackend"
+    with pytest.raises(CommandError):
+        call_command("execution_reminders", "--date", TODAY.isoformat(), stdout=StringIO())
+    assert set(sent_to()) == {people[n].email for n in ("dean", "person", "other_dean")}
+    assert not ReminderSent.objects.filter(user=people["deputy"]).exists()
+    assert ReminderSent.objects.filter(user=people["dean"]).count() == 2
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("execution_reminders", "--date", TODAY.isoformat(), stdout=StringIO())
+    assert set(sent_to()) == {people["deputy"].email}
 
 
 def test_a_dry_run_lists_and_neither_sends_nor_records(resolution, people):
