@@ -4,12 +4,15 @@ still owe.
 
 The figures come from reports.achievement through reports.exports; a dean's office user sees only
 their faculty (academics.querysets), and another faculty's page answers 404. A signed-in user with
-no role sees no figures: the home page tells them so, the other pages answer 403.
+no role sees no figures: the home page tells them so, the other pages answer 403. Whoever reports
+on items of the council's resolution finds those due within 14 days or overdue at the top of the
+home page (reports.execution.reminders, the same list as the daily e-mail).
 """
 
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academics import roles
@@ -21,6 +24,8 @@ from sessions_app.models import ExamSession
 
 from . import exports
 from .achievement import By, Stage, owing_students, report_sessions
+from .execution import reminders
+from .execution.services import REMIND_WITHIN_DAYS
 from .structure import faculty_summary, totals
 from .tables import FacultySummaryTable
 
@@ -35,8 +40,10 @@ def home(request):
     if roles.VICE_RECTOR in role_names(user):
         # The dashboard is the vice-rector's home page.
         return redirect("reports:dashboard")
+    # A person named on an item may hold no role: they still see their items.
+    due = {"due": reminders.due_items(user, timezone.localdate()), "within": REMIND_WITHIN_DAYS}
     if not has_role(user):
-        return render(request, "reports/home.html", {"no_role": True})
+        return render(request, "reports/home.html", {"no_role": True, **due})
     year = AcademicYear.objects.first()
     rows = list(faculty_summary(year, user=user))
     # A dean's office sees its faculty's line only (no university line), and the tiles are its
@@ -46,7 +53,14 @@ def home(request):
     return render(
         request,
         "reports/home.html",
-        {"year": year, "rows": rows, "total": totals(rows), "scoped": scoped, "table": table},
+        {
+            "year": year,
+            "rows": rows,
+            "total": totals(rows),
+            "scoped": scoped,
+            "table": table,
+            **due,
+        },
     )
 
 

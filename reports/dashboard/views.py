@@ -1,6 +1,8 @@
 """The vice-rector's dashboard and its drill-down: a faculty's programs and groups, then a group's
 students who owe subjects. The figures come from the board (board.build) and reports.achievement;
-a dean's office user sees their own faculty only, and another faculty's page answers 404.
+a dean's office user sees their own faculty only, and another faculty's page answers 404. The
+panel of the council's resolution's execution (reports.execution.overview) is read on every
+request, outside the cached content, so that a status change shows at once.
 """
 
 import hashlib
@@ -11,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,6 +27,7 @@ from portal.tables import export_response
 from sessions_app.choices import GradeValue, NotAdmittedReason
 
 from ..achievement import By, Stage, achievement, owing_students
+from ..execution import overview
 from ..views import can_view, stage_asked
 from . import tables
 from .board import build, parse_filters, session_for, session_label, sessions_with_figures
@@ -36,6 +40,11 @@ def _configure(request, table, prefix):
 
 def _signed(value):
     return value if value is not None else ""
+
+
+# Where the execution panel goes in the cached content (after the session's figures, before the
+# charts): the content is cached as one string, the panel is not.
+PANEL_SLOT = "<!-- execution panel -->"
 
 
 def _body_key(request, scope_faculty_id):
@@ -59,7 +68,16 @@ def dashboard_page(request):
             return body  # an export
         if key:
             cache.set(key, body, max_age)
-    return render(request, "reports/dashboard.html", {"body": mark_safe(body)})
+    before, _slot, after = body.partition(PANEL_SLOT)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "body": mark_safe(before),
+            "body_after_panel": mark_safe(after),
+            "execution": overview.latest_counts(request.user, timezone.localdate()),
+        },
+    )
 
 
 def _dashboard_body(request, scope):
