@@ -236,7 +236,7 @@ def report_review(request, pk, report_pk):
     report = get_object_or_404(ExecutionReport, pk=report_pk, responsible__assignment=assignment)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        raise Http404("bad review form")
+        return _refused(request, assignment, ValidationError(_("Choose to accept or to return.")))
     accept = form.cleaned_data["decision"] == ACCEPT
     try:
         execution.review_report(
@@ -305,7 +305,7 @@ def item_restore(request, pk):
         raise PermissionDenied
     form = VersionForm(request.POST)
     if not form.is_valid():
-        raise Http404("bad form")
+        return _refused(request, assignment, ValidationError(_("Reload the page and try again.")))
     try:
         execution.restore(assignment, request.user, form.cleaned_data["version"])
     except ValidationError as error:

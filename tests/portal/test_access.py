@@ -31,6 +31,9 @@ from academics import roles
 from academics.models import Faculty
 from academics.querysets import user_faculty_id
 from accreditation.models import Accreditation, Agency, LicenceApplication, Seminar
+from reports.execution import services as execution
+from reports.execution.models import DeadlineKind
+from reports.resolutions import services as resolutions
 from surveys import services as survey_services
 from surveys.models import Survey
 from tests import factories
@@ -252,6 +255,50 @@ ROUTES = {
     "surveys:answer": Route(
         None, kwargs=lambda w: {"token": w["link"].token}, anonymous=200, scoped=False
     ),
+    # The execution of the resolution: any signed-in user's list (their items; a user with no
+    # role none); an item's page for those who see it: the responsibles (a dean's office of the
+    # faculty it names) and the readers of every item; the posts for those who may do each.
+    "execution:list": Route(None),
+    "execution:list:export": Route(None, query="_export=xlsx&_table=execution"),
+    **{
+        f"execution:item@{f}": Route(None, f, lambda w, f=f: {"pk": w["execution"][f].pk})
+        for f in ("A", "B")
+    },
+    "execution:report@A": Route(
+        None,
+        "A",
+        lambda w: {"pk": w["execution"]["A"].pk, "responsible_pk": w["execution"]["part"].pk},
+        method="post",
+        ok=ACTED,
+        extra=lambda w, u: execution.can_report(u, w["execution"]["part"]),
+    ),
+    "execution:review@A": Route(
+        None,
+        "A",
+        lambda w: {"pk": w["execution"]["A"].pk, "report_pk": w["execution"]["report"].pk},
+        method="post",
+        ok=ACTED,
+        extra=lambda w, u: execution.can_review(u),
+    ),
+    **{
+        f"execution:{name}@A": Route(
+            None,
+            "A",
+            lambda w: {"pk": w["execution"]["A"].pk},
+            method="post",
+            ok=ACTED,
+            extra=lambda w, u: execution.can_manage(u),
+        )
+        for name in ("plan", "cancel", "restore")
+    },
+    "execution:attachment@A": Route(
+        None,
+        "A",
+        lambda w: {
+            "pk": w["execution"]["A"].pk,
+            "attachment_pk": w["execution"]["report"].attachments.get().pk,
+        },
+    ),
     "login": Route(None, anonymous=200),
     "logout": Route(None, method="post", ok=ACTED, anonymous=ACTED),
     "set_language": Route(None, method="post", ok=ACTED, anonymous=ACTED),
@@ -336,6 +383,7 @@ def world(settings, tmp_path):
         "admin": factories.user(is_superuser=True, is_staff=True),
     }
     return {
+        "execution": _execution(session, a, b, users),
         "session": session,
         "A": a,
         "B": b,
@@ -346,6 +394,34 @@ def world(settings, tmp_path):
         "link": survey.links.get(),
         "resolution": new_resolution(session),
         "users": users,
+    }
+
+
+def _execution(session, a, b, users):
+    """An adopted resolution whose first item names faculty A and the others faculty B, with a
+    report of A's dean's office awaiting review, with its PDF."""
+    resolution = new_resolution(session)
+    plans = {
+        item.pk: execution.Plan(
+            DeadlineKind.YEAR_END, faculties=[a["faculty"] if item.order == 1 else b["faculty"]]
+        )
+        for item in resolution.items.all()
+    }
+    resolutions.adopt(resolution, users["vice_rector"], plans)
+    item_a = resolution.assignments.get(item__order=1)
+    part = item_a.responsibles.get()
+    report = execution.submit_report(
+        part,
+        users["dean_a"],
+        "Done",
+        50,
+        [SimpleUploadedFile("act.pdf", b"%PDF-1.4 act")],
+    )
+    return {
+        "A": item_a,
+        "B": resolution.assignments.get(item__order=2),
+        "part": part,
+        "report": report,
     }
 
 
@@ -546,6 +622,10 @@ UNIVERSITY_WIDE = {
     "surveys.surveylink": "as surveys.survey; the academic department's alone",
     "reports.resolution": "the academic council's resolution on the whole university; no dean's "
     "office holds its permissions",
+    "reports.assignment": "the execution of the council's resolution, read only in the admin: "
+    "the academic department and the vice-rector read all of it; a dean's office holds no "
+    "permission there and reports on its items' pages (tests/reports/test_execution_views.py)",
+    "reports.executionreport": "as reports.assignment",
     "jobs.job": "its owner's (Job.objects.for_user), not a faculty's; no role holds its "
     "permissions",
     "auth.user": "users and roles: administrators (superusers) only",
