@@ -83,6 +83,7 @@ SCALES = [
 ]
 YES_NO = [["ооба", "жок"], ["да", "нет"], ["yes", "no"]]
 
+
 def _key(text):
     return " ".join(str(text).split()).casefold().replace("ё", "е")
 

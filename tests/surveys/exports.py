@@ -77,4 +77,5 @@ def xlsx_bytes(rows=ROWS, header=("Timestamp", *QUESTIONS)):
     book.save(out)
     return out.getvalue()
 
+
 TITLE_FOR_TESTS = "Студенттердин көз карашы менен — жайкы сессия 2024"
