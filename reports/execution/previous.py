@@ -74,11 +74,16 @@ def _status(assignment, today):
         return pgettext("execution of an item", "done")
     if status == AssignmentStatus.CANCELLED:
         return _("cancelled: %(reason)s") % {"reason": assignment.cancel_reason.strip()}
-    if status == OVERDUE:
-        return _("overdue (deadline %(date)s)") % {"date": deadline}
     if status == AssignmentStatus.NOT_STARTED:
         return _("not started (deadline %(date)s)") % {"date": deadline}
     percent = execution.progress(assignment)
+    if status == OVERDUE and percent:
+        return _("overdue (deadline %(date)s), %(progress)s%% done") % {
+            "date": deadline,
+            "progress": percent,
+        }
+    if status == OVERDUE:
+        return _("overdue (deadline %(date)s)") % {"date": deadline}
     if percent:
         return _("in progress (%(progress)s%%)") % {"progress": percent}
     return pgettext("execution of an item", "in progress")

@@ -196,7 +196,7 @@ def test_the_generated_text_in_kyrgyz_lists_each_item_by_status_with_the_reports
     assert "аткарылууда (30%)" in item[3]  # the faculty's 60% and the department's 0
     assert PROGRESS_REPORT in item[3] and "Биринчи келишимдер" not in item[3]
     assert people["department"].name not in item[3]  # reported nothing
-    assert f"мөөнөтү өтүп кетти (мөөнөтү — {overdue_since})" in item[4]
+    assert f"мөөнөтү өтүп кетти ({overdue_since})." in item[4]
     assert "Текшерилбеген отчет" not in item[4]  # not accepted: nothing to quote
     assert "аткарыла элек" in item[5]
     assert f"жокко чыгарылды: {CANCEL_REASON}." in item[6]
@@ -255,6 +255,12 @@ def test_the_statuses_are_the_assignments_own(previous_resolution, next_resoluti
         assert ("overdue" in counting) == bool(overdue)
         if overdue:
             assert f"{overdue} overdue" in counting
+    # Overdue yet partly done: the item says how far it got.
+    with translation.override("en"):
+        paragraphs = previous.generated_text(next_resolution, "en", late)
+        item = item_paragraph(paragraphs, 3)
+        deadline = long_date(assignment(previous_resolution, 2).deadline)
+    assert f"overdue (deadline {deadline}), 30% done." in item
 
 
 # --- The document: a draft's edited text, adoption freezes it -------------------------------------
