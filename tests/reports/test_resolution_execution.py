@@ -403,6 +403,8 @@ def test_the_form_fills_the_generated_text_without_saving(next_resolution, peopl
     page = client.get(edit_url).content.decode()
     assert 'name="execution_text"' in page and 'name="execution_text_ru"' in page
     assert 'name="fill_execution"' in page and "<script>" not in page
+    for described in re.findall(r'aria-describedby="([^"]+)"', page):
+        assert f'id="{described}"' in page  # every help text the fields point to is there
 
     response = client.post(edit_url, form_data(next_resolution, fill_execution="1"))
     assert response.status_code == 200
@@ -440,3 +442,17 @@ def test_filling_without_a_previous_resolution_says_so(world, people):
     response = client.post(edit_url, form_data(resolution, fill_execution="1", council_date=""))
     assert "Give the council" in response.content.decode()
     assert Resolution.objects.get(pk=resolution.pk).council_date == COUNCIL_DATE
+
+
+def test_a_new_resolution_fills_from_the_council_date_it_is_given(
+    previous_resolution, next_resolution, people
+):
+    client = client_for(people["vice_rector"])
+    count = Resolution.objects.count()
+    data = form_data(next_resolution, fill_execution="1", council_date=NEXT_DATE.isoformat())
+    page = client.post(reverse("resolutions:create"), data).content.decode()
+    assert Resolution.objects.count() == count  # nothing saved
+    assert escape(PROGRESS_REPORT) in page and "The previous resolution:" in page
+    before = form_data(next_resolution, fill_execution="1", council_date="2024-08-01")
+    page = client.post(reverse("resolutions:create"), before).content.decode()
+    assert escape(PROGRESS_REPORT) not in page and "there is nothing to fill in" in page
