@@ -456,3 +456,12 @@ def test_a_new_resolution_fills_from_the_council_date_it_is_given(
     before = form_data(next_resolution, fill_execution="1", council_date="2024-08-01")
     page = client.post(reverse("resolutions:create"), before).content.decode()
     assert escape(PROGRESS_REPORT) not in page and "there is nothing to fill in" in page
+
+
+def test_the_adopt_page_shows_the_section_it_will_fix(next_resolution, people):
+    client = client_for(people["vice_rector"])
+    page = client.get(reverse("resolutions:adopt", args=[next_resolution.pk])).content.decode()
+    assert "fixed as it reads now" in page and escape(DONE_REPORT) in page
+    client.post(reverse("resolutions:adopt", args=[next_resolution.pk]))
+    adopted = Resolution.objects.get(pk=next_resolution.pk)
+    assert adopted.is_adopted and DONE_REPORT in adopted.execution_text
