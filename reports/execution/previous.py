@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from portal.dates import long_date, short_date
+from portal.dates import long_date
 
 from ..resolutions import services as resolutions
 from ..resolutions.models import Resolution, ResolutionStatus
@@ -108,14 +108,10 @@ def _item_paragraph(assignment, today):
 def _opening(previous, today):
     words = {
         "date": long_date(previous.council_date),
-        "date_short": short_date(previous.council_date),
         "number": previous.protocol_number,
         "today": long_date(today),
-        "today_short": short_date(today),
     }
     if previous.protocol_number:
-        # Translators: %(date_short)s and %(today_short)s are the same dates as 28.08.2024, for a
-        # language whose sentence would inflect the long form (Kyrgyz: “28.08.2024-ж.”).
         text = _(
             "The academic council's resolution of %(date)s (minutes No. %(number)s): its "
             "execution as of %(today)s."
