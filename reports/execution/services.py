@@ -147,6 +147,15 @@ def counts(assignments, today):
     return result
 
 
+def progress(assignment):
+    """The item's progress, %: the mean of its parts' accepted progress, rounded half up (a part
+    without an accepted report counts 0, so the figure never runs ahead of the review)."""
+    parts = [part.progress for part in assignment.responsibles.all()]
+    if not parts:
+        return 0
+    return (2 * sum(parts) + len(parts)) // (2 * len(parts))
+
+
 def open_q(today, within_days=None):
     """Open items; with `within_days`, only those due within that many days or overdue."""
     q = Q(status__in=OPEN_STATUSES)
@@ -488,6 +497,7 @@ __all__ = [
     "guess_plan",
     "my_parts",
     "ordered",
+    "progress",
     "reassign",
     "restore",
     "review_report",

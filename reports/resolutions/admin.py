@@ -83,6 +83,10 @@ class ResolutionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Execution of the previous resolution"),
+            {"fields": ["execution_text", "execution_text_ru"]},
+        ),
         (_("Adoption"), {"fields": ["status", "adopted_at", "adopted_by", "frozen_figures"]}),
     ]
 

@@ -93,6 +93,11 @@ def render_docx(document):
     paragraph(document.lead_in, justify, indent=True)
     for note in document.notes:
         paragraph(note, justify, style="List Bullet")
+    if document.execution:
+        heading = paragraph(document.execution_heading, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+        heading.paragraph_format.space_before = Pt(8)
+        for text in document.execution:
+            paragraph(text, justify, indent=True)
     paragraph(document.hearing, justify, indent=True).paragraph_format.space_before = Pt(8)
     paragraph(document.resolves, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     for item in document.items:

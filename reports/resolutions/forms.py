@@ -28,11 +28,17 @@ PEOPLE = (
 )
 
 
+# The section on the execution of the previous resolution: empty, the text is generated.
+EXECUTION = ("execution_text", "execution_text_ru")
+
+
 class ResolutionForm(forms.ModelForm):
     class Meta:
         model = Resolution
-        fields = ["session", "council_date", "protocol_number", "verdict", *PEOPLE]
+        fields = ["session", "council_date", "protocol_number", "verdict", *PEOPLE, *EXECUTION]
         widgets = {
+            "execution_text": forms.Textarea(attrs={"rows": 10}),
+            "execution_text_ru": forms.Textarea(attrs={"rows": 10}),
             "council_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "reporter_position": forms.TextInput(
                 attrs={"placeholder": "Окуу иштери боюнча проректор"}
@@ -58,7 +64,9 @@ class ResolutionForm(forms.ModelForm):
             ),
         }
 
-    # How the form's page lays the fields out (the others take a third of a row).
+    # How the form's page lays the fields out (the others take a third of a row); the execution's
+    # texts have a fieldset of their own.
+    execution_fields = EXECUTION
     wide_fields = ("controller", "controller_ru", "university", "university_ru")
     half_fields = (
         "session",

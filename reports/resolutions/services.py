@@ -33,6 +33,7 @@ from portal.numbers import number
 from surveys import results as survey_results
 
 from ..achievement import By, Row, Stage, achievement_tables
+from ..execution import previous as previous_execution
 from ..execution import services as execution
 from .models import Resolution, ResolutionFrozen, ResolutionItem, ResolutionStatus, Verdict
 
@@ -436,6 +437,10 @@ class Document:
     preamble: str
     lead_in: str
     notes: list = field(default_factory=list)
+    # "On the execution of the previous resolution": its paragraphs, none when no resolution was
+    # adopted before this one (reports.execution.previous).
+    execution_heading: str = ""
+    execution: list = field(default_factory=list)
     hearing: str = ""
     resolves: str = ""
     items: list = field(default_factory=list)
@@ -451,7 +456,7 @@ class Document:
         return f"{status}-{period['academic_year']}-{term_numeral(period['term'])}-{self.language}"
 
 
-def _item_text(text):
+def item_text(text):
     """The item's text without its closing punctuation: the document ends each item itself
     (";", the last "."). An abbreviation's dot stays (“ж.б.у.с.”)."""
     text = text.strip().rstrip(";,").rstrip()
@@ -526,7 +531,7 @@ def _document_items(resolution, items, words):
         document_items.append(
             DocumentItem(
                 len(document_items) + 1,
-                _item_text(in_language(item, "text")),
+                item_text(in_language(item, "text")),
                 _item_details(item),
             )
         )
@@ -546,6 +551,7 @@ def build_document(resolution, language=None, items=None):
     language = language if language in document_languages() else settings.LANGUAGE_CODE
     figures = figures_of(resolution)
     items = list(resolution.items.all()) if items is None else items
+    execution_text = previous_execution.section(resolution, language, timezone.localdate())
     with translation.override(language):
         period = figures["period"]
         words = {
@@ -578,6 +584,12 @@ def build_document(resolution, language=None, items=None):
             ),
             lead_in=_("As a result, the following work was done:"),
             notes=notes(figures),
+            execution_heading=(
+                _("On the execution of the previous resolution of the academic council")
+                if execution_text
+                else ""
+            ),
+            execution=execution_text,
             hearing=capfirst(
                 _(
                     "Having heard and discussed the report of %(reporter)s, the academic council "
@@ -720,13 +732,15 @@ def update_resolution(resolution, fields, items):
 
 @transaction.atomic
 def adopt(resolution, user, plans=None):
-    """Adopt a draft: its figures are computed once more and frozen with it, for good, and its
+    """Adopt a draft: its figures are computed once more and frozen with it, for good, as is the
+    execution of the previous resolution (the text generated now where none was typed), and its
     items become assignments (`plans`: {item id: execution.services.Plan}; an item without one
     gets the plan its texts suggest)."""
     current = Resolution.objects.select_for_update().select_related("session__academic_year")
     current = current.get(pk=resolution.pk)
     _check_draft(current)
     current.frozen_figures = compute_figures(current.session)
+    previous_execution.freeze(current, timezone.localdate())
     current.status = ResolutionStatus.ADOPTED
     current.adopted_at = timezone.now()
     current.adopted_by = user

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from jobs.choices import JobKind
 from portal.tables import export_response
 
 from ..execution import deadlines
+from ..execution import previous as previous_execution
 from ..execution import services as execution
 from ..execution.forms import PlanForm
 from . import documents
@@ -67,9 +69,66 @@ def _initial_for_new():
     return {name: getattr(last, name) for name in PEOPLE}
 
 
+# The form's button that fills the execution's texts with the generated ones, saving nothing.
+FILL_EXECUTION = "fill_execution"
+
+
+def _fill_execution(request, resolution):
+    """The posted form again, unsaved, its execution texts replaced by the generated ones for the
+    secretary to start from; and the previous resolution they come from."""
+    data = request.POST.copy()
+    try:
+        council_date = ResolutionForm().fields["council_date"].clean(data.get("council_date"))
+    except ValidationError:
+        council_date = None
+    previous = None
+    if council_date is None:
+        messages.error(
+            request,
+            _(
+                "Give the council's date first: the previous resolution is the last one adopted "
+                "before it."
+            ),
+        )
+    else:
+        probe = Resolution(pk=resolution.pk if resolution else None, council_date=council_date)
+        previous = previous_execution.previous_resolution(probe)
+        for name, text in previous_execution.generated_fields(probe, timezone.localdate()).items():
+            data[name] = text  # replaces what was posted (QueryDict.update would append)
+        if previous is None:
+            messages.warning(
+                request,
+                _(
+                    "No resolution was adopted before this council's date: there is nothing to "
+                    "fill in, and the document has no such section."
+                ),
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "The execution of the previous resolution has been filled in as generated; "
+                    "edit it and save."
+                ),
+            )
+    form = ResolutionForm(data, instance=resolution)
+    return form, ItemFormSet(data, prefix="items"), previous
+
+
+def _form_page(request, form, items, resolution, previous):
+    return render(
+        request,
+        "reports/resolution_form.html",
+        {"form": form, "items": items, "resolution": resolution, "previous": previous},
+    )
+
+
 @can_change
 @require_http_methods(["GET", "POST"])
 def resolution_create(request):
+    if request.method == "POST" and FILL_EXECUTION in request.POST:
+        form, items, previous = _fill_execution(request, None)
+        return _form_page(request, form, items, None, previous)
     if request.method == "POST":
         form = ResolutionForm(request.POST)
         items = ItemFormSet(request.POST, prefix="items")
@@ -82,11 +141,7 @@ def resolution_create(request):
     else:
         form = ResolutionForm(initial=_initial_for_new())
         items = ItemFormSet(prefix="items", initial=item_initial(service.DEFAULT_ITEMS))
-    return render(
-        request,
-        "reports/resolution_form.html",
-        {"form": form, "items": items, "resolution": None},
-    )
+    return _form_page(request, form, items, None, None)
 
 
 def _refuse_adopted(request, resolution):
@@ -100,6 +155,9 @@ def resolution_edit(request, pk):
     resolution = get_object_or_404(_resolutions(), pk=pk)
     if resolution.is_adopted:
         return _refuse_adopted(request, resolution)
+    if request.method == "POST" and FILL_EXECUTION in request.POST:
+        form, items, previous = _fill_execution(request, resolution)
+        return _form_page(request, form, items, resolution, previous)
     if request.method == "POST":
         form = ResolutionForm(request.POST, instance=resolution)
         items = ItemFormSet(request.POST, prefix="items")
@@ -121,11 +179,8 @@ def resolution_edit(request, pk):
             for item in resolution.items.all()
         ]
         items = ItemFormSet(prefix="items", initial=item_initial(current))
-    return render(
-        request,
-        "reports/resolution_form.html",
-        {"form": form, "items": items, "resolution": resolution},
-    )
+    previous = previous_execution.previous_resolution(resolution)
+    return _form_page(request, form, items, resolution, previous)
 
 
 def _language_links(request, resolution, current):

@@ -5,13 +5,11 @@ Russian and Kyrgyz, and the signature block in the page, the DOCX and the PDF's 
 import datetime
 import re
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import trans_real
 from docx import Document as Docx
 
 from academics import roles
@@ -24,10 +22,6 @@ from tests import factories
 from tests.reports.test_resolution import build_world, new_resolution, text_of
 
 pytestmark = pytest.mark.django_db
-
-# The branch's translations wait in this file until the lead merges them into locale/*.po; once
-# merged, the catalogs hold every entry and the fixture below adds nothing.
-BRANCH_TRANSLATIONS = Path("/work/tr/resolution.py")
 
 AGENCY_KY = "Аккредитация, рейтинг жана тастыктоочу көз карандысыз институту"
 AGENCY_RU = "Независимый институт аккредитации, рейтинга и сертификации"
@@ -63,24 +57,6 @@ def no_active_language_afterwards():
     that follow."""
     yield
     translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
-def branch_translations():
-    """Add the branch's entries the compiled catalogs lack (none once merged)."""
-    if not BRANCH_TRANSLATIONS.exists():
-        return
-    entries = {}
-    exec(BRANCH_TRANSLATIONS.read_text(encoding="utf-8"), entries)  # noqa: S102 - our own file
-    for language in ("ky", "ru"):
-        catalog = trans_real.translation(language)._catalog
-        for msgid, entry in entries["T"].items():
-            if "plural" in entry:
-                for index, form in enumerate(entry[language]):
-                    if (msgid, index) not in catalog:
-                        catalog[(msgid, index)] = form
-            elif msgid not in catalog:
-                catalog[msgid] = entry[language]
 
 
 @pytest.fixture
