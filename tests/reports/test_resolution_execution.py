@@ -27,6 +27,7 @@ from reports.resolutions import services as service
 from reports.resolutions.models import Resolution
 from tests import factories
 from tests.reports.test_resolution import COUNCIL_DATE, build_world, new_resolution
+from tests.reports.test_resolution_views import adopt_data
 
 pytestmark = pytest.mark.django_db
 
@@ -439,8 +440,9 @@ def test_a_new_resolution_fills_from_the_council_date_it_is_given(
 
 def test_the_adopt_page_shows_the_section_it_will_fix(next_resolution, people):
     client = client_for(people["vice_rector"])
-    page = client.get(reverse("resolutions:adopt", args=[next_resolution.pk])).content.decode()
+    confirm = client.get(reverse("resolutions:adopt", args=[next_resolution.pk]))
+    page = confirm.content.decode()
     assert "fixed as it reads now" in page and escape(DONE_REPORT) in page
-    client.post(reverse("resolutions:adopt", args=[next_resolution.pk]))
+    client.post(reverse("resolutions:adopt", args=[next_resolution.pk]), adopt_data(confirm))
     adopted = Resolution.objects.get(pk=next_resolution.pk)
     assert adopted.is_adopted and DONE_REPORT in adopted.execution_text

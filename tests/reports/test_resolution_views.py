@@ -214,11 +214,27 @@ def test_russian_and_english_on_request(world, vice_rector, resolution):
     assert Document(BytesIO(response.content)).core_properties.language == "ru"
 
 
+def adopt_data(confirm):
+    """What the adopt page posts as it stands: each item's plan as the page proposes it."""
+    data = {}
+    for _item, form, _number in confirm.context["plans"]:
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if value is None:
+                continue
+            key = form.add_prefix(name)
+            if isinstance(value, list):
+                data[key] = [getattr(v, "pk", v) for v in value]
+            else:
+                data[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data
+
+
 def test_adopting_asks_first_then_freezes(world, vice_rector, resolution):
     confirm = vice_rector.get(url("adopt", resolution))
     assert confirm.status_code == 200 and "57,1%" in page_text(confirm)
     assert Resolution.objects.get(pk=resolution.pk).status == ResolutionStatus.DRAFT
-    response = vice_rector.post(url("adopt", resolution))
+    response = vice_rector.post(url("adopt", resolution), adopt_data(confirm))
     assert response.status_code == 302
     adopted = Resolution.objects.get(pk=resolution.pk)
     assert adopted.status == ResolutionStatus.ADOPTED and adopted.frozen_figures
