@@ -18,7 +18,7 @@ def status_badge(status):
 
 class AssignmentTable(PortalTable):
     number = tables.Column(verbose_name=_("No."), accessor="number", orderable=False)
-    text = tables.Column(verbose_name=_("Item"), accessor="item__text", orderable=False)
+    text = tables.Column(verbose_name=_("Item"), accessor="item__shown_text", orderable=False)
     resolution = tables.Column(
         verbose_name=_("Resolution"), accessor="resolution__council_date", orderable=False
     )

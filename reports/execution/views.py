@@ -159,7 +159,7 @@ def _item_context(request, assignment, **forms):
             "by", "responsible__faculty", "responsible__department", "responsible__user"
         ),
         "report_forms": _report_forms(mine, assignment, forms),
-        "item_text": in_language(assignment.item, "text"),
+        "item_text": assignment.item.shown_text,
         "item_responsible": in_language(assignment.item, "responsible"),
         "item_deadline": in_language(assignment.item, "deadline"),
         "can_review": execution.can_review(user),

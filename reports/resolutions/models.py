@@ -10,9 +10,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.dates import short_date
+
+
+def in_language(obj, name):
+    """A stored text of `obj` in the active language: its Russian form (`<name>_ru`) in Russian
+    when filled, else the text as written (in Kyrgyz, the language the council writes in)."""
+    if translation.get_language() == "ru":
+        return getattr(obj, f"{name}_ru", "") or getattr(obj, name)
+    return getattr(obj, name)
 
 
 class ResolutionFrozen(ValidationError):
@@ -264,3 +273,8 @@ class ResolutionItem(models.Model):
             ).exists()
         ):
             raise ResolutionFrozen(_("The items of an adopted resolution cannot be changed."))
+
+    @property
+    def shown_text(self):
+        """The item's text in the active language (its Russian form on a Russian page)."""
+        return in_language(self, "text")

@@ -35,7 +35,14 @@ from surveys import results as survey_results
 from ..achievement import By, Row, Stage, achievement_tables
 from ..execution import previous as previous_execution
 from ..execution import services as execution
-from .models import Resolution, ResolutionFrozen, ResolutionItem, ResolutionStatus, Verdict
+from .models import (
+    Resolution,
+    ResolutionFrozen,
+    ResolutionItem,
+    ResolutionStatus,
+    Verdict,
+    in_language,
+)
 
 FIGURES_VERSION = 1
 ROMAN = {1: "I", 2: "II"}
@@ -82,14 +89,6 @@ def university_phrase(resolution):
 
 
 # --- Stored texts in the document's language -----------------------------------------------------
-
-
-def in_language(obj, name):
-    """A stored text of `obj` in the active language: its Russian form (`<name>_ru`) in Russian
-    when filled, else the text as written (in Kyrgyz, the language the council writes in)."""
-    if translation.get_language() == "ru":
-        return getattr(obj, f"{name}_ru", "") or getattr(obj, name)
-    return getattr(obj, name)
 
 
 def missing_russian(resolution, items, figures):

@@ -276,3 +276,15 @@ def test_the_admin_shows_the_execution_but_never_changes_it(world, people, admin
     )
     assert delete.status_code == 403
     assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_a_russian_page_shows_the_items_russian_text(world, people):
+    assignment = adopted(world, people).assignments.order_by("item__order").first()
+    item = assignment.item
+    russian = client_for(people["vice_rector"], "ru")
+    listed = russian.get(reverse("execution:list")).content.decode()
+    page = russian.get(item_url(assignment)).content.decode()
+    assert item.text_ru[:40] in listed and item.text_ru[:40] in page
+    assert item.text[:40] not in page
+    kyrgyz = client_for(people["vice_rector"], "ky").get(item_url(assignment)).content.decode()
+    assert item.text[:40] in kyrgyz
