@@ -32,6 +32,8 @@ def test_demo_users_get_their_roles_and_faculty(db, django_user_model):
     assert dean.check_password("demo-admin-2024")
     assert list(dean.groups.values_list("name", flat=True)) == [roles.DEAN_OFFICE]
     assert user_faculty_id(dean) == dean.profile.faculty_id
+    # An address the resolution's reminders can write to, never delivered (.invalid).
+    assert dean.email == "dekanat.itbf@demo.invalid"
     rector = django_user_model.objects.get(username="prorektor")
     assert user_faculty_id(rector) is None
     call_command("demo_admin", stdout=StringIO())

@@ -70,7 +70,10 @@ class Command(BaseCommand):
                 continue  # no demo university loaded
             first, last = full_name.split()[1], full_name.split()[0]
             account, created = User.objects.get_or_create(
-                username=name, defaults={"first_name": first, "last_name": last}
+                username=name,
+                # An address under .invalid (reserved, never delivered): the daily reminders of
+                # the resolution's items have someone to write to, on the console by default.
+                defaults={"first_name": first, "last_name": last, "email": f"{name}@demo.invalid"},
             )
             if not created:
                 continue
