@@ -18,7 +18,13 @@ def status_badge(status):
 
 class AssignmentTable(PortalTable):
     number = tables.Column(verbose_name=_("No."), accessor="number", orderable=False)
-    text = tables.Column(verbose_name=_("Item"), accessor="item__shown_text", orderable=False)
+    # The item stays in sight while a phone scrolls the table sideways.
+    text = tables.Column(
+        verbose_name=_("Item"),
+        accessor="item__shown_text",
+        orderable=False,
+        attrs={"th": {"class": "sticky"}, "td": {"class": "sticky"}},
+    )
     resolution = tables.Column(
         verbose_name=_("Resolution"), accessor="resolution__council_date", orderable=False
     )
@@ -35,8 +41,10 @@ class AssignmentTable(PortalTable):
     row_header = "text"
     export_name = "execution"
 
-    def __init__(self, data, *args, today, **kwargs):
+    def __init__(self, data, *args, today, link_resolutions=False, **kwargs):
         self.today = today
+        # Only the resolutions' readers may open one; a dean's office sees its date.
+        self.link_resolutions = link_resolutions
         super().__init__(data, *args, **kwargs)
 
     def render_text(self, record, value):
@@ -47,6 +55,8 @@ class AssignmentTable(PortalTable):
         return value
 
     def render_resolution(self, record):
+        if not self.link_resolutions:
+            return short_date(record.resolution.council_date)
         return format_html(
             '<a href="{}">{}</a>',
             reverse("resolutions:detail", args=[record.resolution_id]),

@@ -70,7 +70,11 @@ def item_list(request):
     status = _chosen(request, set(STATUS_ORDER), "status")
     if status:
         rows = [row for row in rows if row.shown_status(today) == status]
-    table = AssignmentTable(execution.ordered(rows, today), today=today)
+    table = AssignmentTable(
+        execution.ordered(rows, today),
+        today=today,
+        link_resolutions=request.user.has_perm("reports.view_resolution"),
+    )
     if export := export_response(request, table):
         return export
     return render(

@@ -17,6 +17,7 @@ from academics import roles
 from academics.choices import Funding, StudyForm
 from academics.models import Student
 from accreditation.models import Accreditation, Agency, LicenceApplication, Seminar
+from reports.resolutions import services as resolutions
 from sessions_app import services
 from sessions_app.choices import Attempt
 from surveys.importer import import_survey
@@ -54,6 +55,7 @@ GRADES = ("5", "4", "4", "3", "3", "2", "absent", "")
 # Latin words a Kyrgyz page may show: names of file formats and products, and unit symbols.
 ALLOWED = {
     "excel", "xlsx", "pdf", "docx", "csv", "json", "id", "google", "forms", "microsoft", "api",
+    "word", "png", "jpeg",
     "qr", "url", "phd", "https", "http", "kb", "mb", "gb", "km", "kg", "cm", "mm",
     "i", "ii", "iii", "iv", "v", "vi", "vii", "viii",  # roman numerals of terms and courses
 }  # fmt: skip
@@ -135,6 +137,9 @@ def _registries(program, session):
     rows = [row for row in ROWS if "Wi-Fi" not in row[3]]
     import_survey(csv_bytes(rows), "answers.csv", "Жайкы сессия 2024: студенттердин көзү менен")
     new_resolution(session)
+    # An adopted one too, whose items (assigned as their words say: the deans, the departments)
+    # the execution's pages list.
+    resolutions.adopt(new_resolution(session), None)
 
 
 @pytest.fixture
