@@ -14,7 +14,6 @@ does, "E9") when any row or cell is wrong: nothing is written.
 import io
 from typing import NamedTuple
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from portal import workbook_identity
 from portal.context_processors import portal as portal_context
 from portal.safe_cells import safe_text
 from portal.uploads import XLSX, Refused, inspect_upload
@@ -32,11 +32,8 @@ from .choices import AssessmentKind, Attempt
 from .forms import grade_cell_text, hint, parse_grade, points_allowed
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IDENTITY_SHEET = "portal"
-IDENTITY_CELL = "A1"
+IDENTITY_SHEET, IDENTITY_CELL = workbook_identity.SHEET, workbook_identity.CELL
 SALT = "sessions_app.sheet_file"
-# A signed identity is kept for a long time: a sheet filled a month after its download is fine.
-MAX_AGE = None
 # The cells offered in the grade column's drop-down; points and other words are allowed too.
 SUGGESTED = {"graded": ["5", "4", "3", "2", "н"], "credit": ["+", "-", "н"]}
 GREY = PatternFill("solid", fgColor="E7E7E7")
@@ -198,24 +195,20 @@ def _validation(ws, kind, grade_col, first_row, last_row):
 
 
 def _identity(sheet, rows, layout):
-    return signing.dumps(
-        {
-            "a": sheet.assessment_id,
-            "t": sheet.attempt,
-            "v": sheet.version or 0,
-            "l": list(layout),
-            "r": [
-                [
-                    entry.student.pk,
-                    entry.student.record_book,
-                    grade_cell_text(entry.value, entry.points),
-                ]
-                for entry in rows
-            ],
-        },
-        salt=SALT,
-        compress=True,
-    )
+    return {
+        "a": sheet.assessment_id,
+        "t": sheet.attempt,
+        "v": sheet.version or 0,
+        "l": list(layout),
+        "r": [
+            [
+                entry.student.pk,
+                entry.student.record_book,
+                grade_cell_text(entry.value, entry.points),
+            ]
+            for entry in rows
+        ],
+    }
 
 
 def build_workbook(sheet, rows):
@@ -233,10 +226,7 @@ def build_workbook(sheet, rows):
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    hidden = wb.create_sheet(IDENTITY_SHEET)
-    hidden[IDENTITY_CELL] = _identity(sheet, rows, Layout(first_row, 3, grade_col))
-    hidden.sheet_state = "veryHidden"
-    hidden.protection.sheet = True
+    workbook_identity.write(wb, _identity(sheet, rows, Layout(first_row, 3, grade_col)), SALT)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -266,18 +256,17 @@ def _read_identity(wb, sheet, filename):
         "sheet": IDENTITY_SHEET,
         "cell": IDENTITY_CELL,
     }
-    if IDENTITY_SHEET not in wb.sheetnames:
+    try:
+        identity = workbook_identity.read(wb, SALT)
+    except workbook_identity.IdentityMissing:
         raise SheetFileRefused(
             _(
                 "“%(file)s” is not a grade sheet downloaded from the portal: download the sheet "
                 "with “Download for Excel”, fill it and upload that file."
             )
             % {"file": filename}
-        )
-    token = _cell_text(wb[IDENTITY_SHEET][IDENTITY_CELL].value)
-    try:
-        identity = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.BadSignature:
+        ) from None
+    except workbook_identity.IdentityChanged:
         raise SheetFileRefused(
             _("%(where)s: the sheet's identity was changed, so the file cannot be trusted.")
             % {"where": where}

@@ -14,13 +14,13 @@
 
 from dataclasses import dataclass
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from portal import workbook_identity
 from portal.uploads import XLSX, Refused, inspect_upload
 from sessions_app import services
 from sessions_app.choices import ChangeSource, SheetStatus
@@ -37,7 +37,6 @@ from .workbook import (
     FIRST_GRADE_COL,
     FIRST_ROW,
     HEAD_ROW,
-    IDENTITY_SHEET,
     SALT,
 )
 
@@ -92,11 +91,9 @@ def _identity(book, filename, session, group):
         )
         % {"file": filename}
     )
-    if IDENTITY_SHEET not in book.sheetnames:
-        raise refused
     try:
-        payload = signing.loads(str(book[IDENTITY_SHEET]["A1"].value or ""), salt=SALT)
-    except signing.BadSignature:
+        payload = workbook_identity.read(book, SALT)
+    except (workbook_identity.IdentityMissing, workbook_identity.IdentityChanged):
         raise refused from None
     if payload.get("session") != session.pk or payload.get("group") != group.pk:
         raise SummaryRefused(

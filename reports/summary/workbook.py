@@ -11,12 +11,12 @@ upload takes as the values the person started from.
 import re
 from io import BytesIO
 
-from django.core import signing
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from portal import workbook_identity
 from portal.safe_cells import safe_cell, safe_text
 from sessions_app.rules import MAIN, RETAKE
 
@@ -24,7 +24,7 @@ from ..achievement import Stage
 from .sheet import FIGURES, RATES
 
 SALT = "reports.summary.workbook"
-IDENTITY_SHEET = "portal"
+IDENTITY_SHEET = workbook_identity.SHEET
 # The layout: four heading lines, two rows of column headings, then a student a row.
 HEAD_ROW = 5
 FIRST_ROW = 7
@@ -44,23 +44,20 @@ def grade_columns(summary):
 
 
 def identity(summary):
-    """The signed identity the workbook carries: whose summary it is, and what it held."""
+    """The identity the workbook carries, signed (portal.workbook_identity): whose summary it
+    is, and what it held."""
     columns = grade_columns(summary)
-    return signing.dumps(
-        {
-            "session": summary.session.pk,
-            "group": summary.group.pk,
-            "columns": [[assessment.pk, attempt] for assessment, attempt in columns],
-            "originals": {
-                str(line.student.pk): [
-                    cell.typed(attempt) for cell in line.cells for attempt in ATTEMPTS
-                ]
-                for line in summary.lines
-            },
+    return {
+        "session": summary.session.pk,
+        "group": summary.group.pk,
+        "columns": [[assessment.pk, attempt] for assessment, attempt in columns],
+        "originals": {
+            str(line.student.pk): [
+                cell.typed(attempt) for cell in line.cells for attempt in ATTEMPTS
+            ]
+            for line in summary.lines
         },
-        salt=SALT,
-        compress=True,
-    )
+    }
 
 
 def _head(sheet, summary, university_name, last_col):
@@ -218,9 +215,7 @@ def workbook(summary, university_name):
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW + 1}"
-    hidden = book.create_sheet(IDENTITY_SHEET)
-    hidden["A1"] = identity(summary)
-    hidden.sheet_state = "hidden"
+    workbook_identity.write(book, identity(summary), SALT)
     return book
 
 
