@@ -357,7 +357,7 @@ def _check_declared(infos, filename, required=REQUIRED_PARTS, not_kind=None):
                 filename,
                 _(
                     "the part “%(part)s” is compressed %(ratio)s times, far more than a "
-                    "spreadsheet is; the file looks like a zip bomb."
+                    "spreadsheet or a document ever is; the file looks like a zip bomb."
                 )
                 % {"part": info.filename, "ratio": info.file_size // max(info.compress_size, 1)},
             )
@@ -480,7 +480,7 @@ def _naming_part(info, filename):
             filename,
             _(
                 "the part “%(part)s” holds a document type declaration or cannot be read as "
-                "XML; a spreadsheet saved by Excel or LibreOffice never does."
+                "XML; a file saved by Excel, Word or LibreOffice never does."
             )
             % {"part": info.filename},
         ) from None
