@@ -11,6 +11,7 @@ from sessions_app import rules, services
 from sessions_app.choices import Attempt, SheetAction
 from sessions_app.models import Assessment, GradeSheet, SheetEvent
 from tests import factories
+from tests.html_forms import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +212,37 @@ def test_another_faculty_s_dean_s_office_does_not_find_the_sheet(client, s):
     client.force_login(factories.user(role=roles.DEAN_OFFICE, faculty=factories.faculty()))
     assert post(client, s, s["own"]).status_code == 404
     assert examiner_of(s["assessment"]) == s["old"]
+
+
+# The admin's assessment form goes through the same writer
+
+
+def _admin_change(client, s, staff):
+    s["dean"].is_staff = True
+    s["dean"].save()
+    client.force_login(s["dean"])
+    page = reverse("admin:sessions_app_assessment_change", args=[s["assessment"].pk])
+    data = submitted(client.get(page).content, form_id="assessment_form")
+    assert data["examiner"] == str(s["old"].pk)
+    data["examiner"] = staff.pk
+    data["date"] = "2024-06-10"
+    return client.post(page, data, follow=True)
+
+
+def test_the_admin_changes_the_examiner_through_the_writer(client, s):
+    client.force_login(s["dean"])
+    response = _admin_change(client, s, s["service"])
+    assert response.status_code == 200
+    assessment = Assessment.objects.get(pk=s["assessment"].pk)
+    assert (assessment.examiner, str(assessment.date)) == (s["service"], "2024-06-10")
+    event = SheetEvent.objects.get(action=SheetAction.EXAMINER)
+    assert (event.by, event.reason) == (s["dean"], "Асанов Болот → Токтогулов Азамат")
+
+
+def test_the_admin_refuses_the_examiner_of_a_locked_sheet_and_saves_nothing(client, s):
+    sheet = services.lock_sheet(main_sheet(s["assessment"]), s["head"])
+    client.force_login(s["dean"])
+    response = _admin_change(client, s, s["service"])
+    assert rules.refuse_examiner(sheet.status).message in said(response)
+    assessment = Assessment.objects.get(pk=s["assessment"].pk)
+    assert (assessment.examiner, assessment.date) == (s["old"], None)
