@@ -31,6 +31,7 @@ from portal.text import search_key
 from .. import services
 from ..rules import MAIN
 from .resolve import New, faculty_of
+from .results import RowError
 
 # Added staff: the least specific teaching position (the academic department completes the
 # record), and personnel numbers that say where they came from.
@@ -210,20 +211,21 @@ def new_examiner_id(resolved, key, ids):
     return ids.get(staff_id, staff_id)
 
 
-def write_changes(file, resolved, ids, user):
-    """Change the stored assessments' examiners through their one writer; the rows it refuses
-    (the portal changed since the check) as RowErrors, or []: nothing is written then."""
-    changes = changed_examiners(resolved)
+def write_changes(file, changes, ids, user):
+    """Change the stored assessments' examiners (the check's Changes) through their one writer.
+    Returns the RowErrors of what it refused (the portal changed since the check; nothing is
+    written then), or []."""
     entries = [
         services.ExaminerEntry(change.assessment_id, ids.get(change.staff_id, change.staff_id))
         for change in changes
     ]
     try:
-        return services.write_examiners(entries, user), []
+        services.write_examiners(entries, user)
     except services.InvalidGrades as error:
-        refused = []
-        for change in changes:
-            if change.assessment_id in error.errors:
-                facts = file.examiners[change.key]
-                refused.append((facts.row, error.errors[change.assessment_id]))
-        return 0, refused
+        column = file.headers.label("examiner")
+        return [
+            RowError(file.examiners[change.key].row, column, error.errors[change.assessment_id])
+            for change in changes
+            if change.assessment_id in error.errors
+        ]
+    return []

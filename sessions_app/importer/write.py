@@ -53,11 +53,11 @@ def write(file, resolved, checked, plan, user, today, timings):
         except services.InvalidGrades as error:
             raise RowsRefused(_refused_rows(file, resolved, ids, error, "grade")) from None
         timings["write: grades"] = time.perf_counter() - started
-        _changed, refused = write_changes(file, resolved, ids, user)
+        started = time.perf_counter()
+        refused = write_changes(file, checked.examiners, ids, user)
         if refused:
-            raise RowsRefused(
-                [RowError(row, file.headers.label("examiner"), message) for row, message in refused]
-            )
+            raise RowsRefused(refused)
+        timings["write: examiners"] = time.perf_counter() - started
         if plan.students:
             # Students changed group or funding: every session's figures may differ. (The
             # sessions whose grades or admissions changed were marked by the writers.)

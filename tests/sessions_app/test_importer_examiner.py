@@ -13,6 +13,7 @@ from academics.choices import Position
 from academics.models import Faculty, Program, StaffMember
 from sessions_app import importer, rules, services
 from sessions_app.choices import SheetAction
+from sessions_app.importer import pipeline
 from sessions_app.importer.columns import header
 from sessions_app.models import Assessment, GradeSheet, SheetEvent
 from tests import factories
@@ -294,3 +295,23 @@ def test_matching_examiners_takes_a_fixed_number_of_queries(portal):
     assert many == one
     # The staff and the disciplines' departments, read once each.
     assert one - blank <= 2
+
+
+def test_a_sheet_locked_between_the_check_and_the_write_refuses_the_file_on_its_row(
+    portal, monkeypatch
+):
+    """The writer checks the rule again under the session's lock: a sheet locked after the file
+    was checked refuses it whole, on the examiner's cell."""
+    planned = pipeline.plan
+
+    def lock_then_plan(*args):
+        services.lock_sheet(services.open_sheet(portal["math"], "main"), None)
+        return planned(*args)
+
+    monkeypatch.setattr(pipeline, "plan", lock_then_plan)
+    result = run(named(good_rows(), math="Жаңы Адам", physics="Жаңы Адам"))
+    assert not result.written
+    assert [(e.row, e.column) for e in result.errors] == [(2, "examiner")]
+    assert result.errors[0].message == rules.refuse_examiner("locked").message
+    assert examiner_of(portal["math"]) is None and examiner_of(portal["physics"]) is None
+    assert not StaffMember.objects.exists()
