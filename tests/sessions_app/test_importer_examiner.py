@@ -17,6 +17,7 @@ from sessions_app.importer import pipeline
 from sessions_app.importer.columns import header
 from sessions_app.models import Assessment, GradeSheet, SheetEvent
 from tests import factories
+from tests.sessions_app.test_import_page import URL, client_for, upload
 from tests.sessions_app.test_importer import HEADERS, counts, good_rows, messages, workbook
 
 pytestmark = pytest.mark.django_db
@@ -315,3 +316,26 @@ def test_a_sheet_locked_between_the_check_and_the_write_refuses_the_file_on_its_
     assert result.errors[0].message == rules.refuse_examiner("locked").message
     assert examiner_of(portal["math"]) is None and examiner_of(portal["physics"]) is None
     assert not StaffMember.objects.exists()
+
+
+# The page says how many teaching staff the import adds
+
+
+def test_the_import_page_says_how_many_examiners_it_adds_to_the_staff(portal, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(factories.user(is_superuser=True, is_staff=True))
+    data = workbook(named(good_rows(), math="Жаңы Адам", physics="Экинчи Адам"), keys=KEYS)
+    preview = client.post(URL, {"file": upload(data)})
+    assert preview.context["staff_added"] == 2
+    assert "2 examiners named in the file are not among the teaching staff" in (
+        preview.content.decode()
+    )
+    assert not StaffMember.objects.exists()
+    done = client.post(URL, {"token": preview.context["token"]})
+    assert done.context["staff_added"] == 2
+    assert 'id="staff-added"' in done.content.decode()
+    assert StaffMember.objects.count() == 2
+    # Matched ones add no one: no note.
+    again = client.post(URL, {"file": upload(data)})
+    assert again.context["staff_added"] == 0
+    assert 'id="staff-added"' not in again.content.decode()
