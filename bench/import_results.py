@@ -16,6 +16,10 @@ prints and writes to var/bench/import_results.json: the wall time of `manage.py 
 import of the same file (which changes nothing), the read-only floor (python-calamine reading
 every cell, no checks), and the peak resident memory of this process (ru_maxrss; the workbook is
 generated in a child process so that its memory is not counted).
+
+With --examiners the workbook has the examiner column too: each group's assessment names one of
+EXAMINER_POOL teachers, written in varying case and spacing, all of them on the teaching staff
+(made before the import, in a department of their own), so that every name is matched.
 """
 
 import argparse
@@ -76,9 +80,26 @@ HEADERS = [
 ]  # fmt: skip
 EXAMS, CREDITS = 11, 4
 GROUP_SIZE = 25
+EXAMINER_POOL = 400
 
 
-def generate_rows(n_rows, seed=2024, academic_year="2023-2024", term=1, code_base=710100):
+def examiner_name(number):
+    return (
+        f"{SURNAMES[number % len(SURNAMES)]} {NAMES[number // len(SURNAMES) % len(NAMES)]} {number}"
+    )
+
+
+def _examiner_of(group_no, discipline):
+    """The examiner a group's assessment names, as a registrar types it (case and spaces vary);
+    drawn without the generator's random numbers, so the other columns stay as they were."""
+    number = (group_no * 31 + SUBJECTS.index(discipline) * 7) % EXAMINER_POOL
+    name = examiner_name(number)
+    return name.upper() if number % 3 == 0 else name.replace(" ", "  ") if number % 3 == 1 else name
+
+
+def generate_rows(
+    n_rows, seed=2024, academic_year="2023-2024", term=1, code_base=710100, examiners=False
+):
     """The rows of a winter session (of `academic_year`, `term`): groups of 25 students, 11 exams
     and 4 credits each, the main attempt for every student and assessment, and АКЖ for those who
     owe. The 24 programs' codes count from `code_base` by 100."""
@@ -120,6 +141,8 @@ def generate_rows(n_rows, seed=2024, academic_year="2023-2024", term=1, code_bas
                 row = head + [
                     "yes" if admitted else "no", reason, discipline, kind, "main", grade,
                 ]  # fmt: skip
+                if examiners:
+                    row.append(_examiner_of(group_no, discipline))
                 yield row
                 produced += 1
                 if produced == n_rows:
@@ -131,20 +154,30 @@ def generate_rows(n_rows, seed=2024, academic_year="2023-2024", term=1, code_bas
                     grade = rng.choices(["5", "4", "3", "2", "absent", ""], [2, 10, 60, 15, 8, 5])
                 else:
                     grade = rng.choices(["pass", "fail", "absent", ""], [80, 10, 5, 5])
-                yield head + ["yes", "", discipline, kind, "retake", grade[0]]
+                row = head + ["yes", "", discipline, kind, "retake", grade[0]]
+                # An АКЖ row may leave the examiner blank: the main rows name them.
+                yield row + [""] if examiners else row
                 produced += 1
                 if produced == n_rows:
                     return
 
 
-def write_workbook(path, n_rows, academic_year="2023-2024", term=1, code_base=710100):
+def write_workbook(
+    path, n_rows, academic_year="2023-2024", term=1, code_base=710100, examiners=False
+):
     """The workbook of generate_rows() at `path` (bench/scale.py writes one per session)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("results")
-    sheet.append(HEADERS)
-    rows = generate_rows(n_rows, academic_year=academic_year, term=term, code_base=code_base)
+    sheet.append(HEADERS + ["examiner"] if examiners else HEADERS)
+    rows = generate_rows(
+        n_rows,
+        academic_year=academic_year,
+        term=term,
+        code_base=code_base,
+        examiners=examiners,
+    )
     for row in rows:
         sheet.append(row)
     book.save(path)
@@ -161,20 +194,41 @@ def read_floor(path):
     return time.perf_counter() - started, rows
 
 
+def _make_examiners():
+    """The teaching staff the --examiners workbook names, in one department."""
+    from academics.models import Department, Faculty, StaffMember
+
+    faculty = Faculty.objects.create(code="bench", name="Кафедралар")
+    department = Department.objects.create(faculty=faculty, name="Окутуучулар", kind="service")
+    StaffMember.objects.bulk_create(
+        StaffMember(
+            personnel_number=f"B{number:05d}",
+            full_name=examiner_name(number),
+            department=department,
+            position="lecturer",
+        )
+        for number in range(EXAMINER_POOL)
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--output", default=str(OUT / "import_results.json"))
+    parser.add_argument(
+        "--examiners", action="store_true", help="with the examiner column, every name matched"
+    )
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"results-{args.rows}-v{GENERATOR_VERSION}.xlsx"
+    suffix = "-examiners" if args.examiners else ""
+    path = OUT / f"results-{args.rows}-v{GENERATOR_VERSION}{suffix}.xlsx"
     generate_seconds = None
     if not path.exists():
         started = time.perf_counter()
         # In a child process: openpyxl's memory is not the import's.
         child = multiprocessing.get_context("spawn").Process(
-            target=write_workbook, args=(path, args.rows)
+            target=write_workbook, args=(path, args.rows), kwargs={"examiners": args.examiners}
         )
         child.start()
         child.join()
@@ -199,9 +253,18 @@ def main():
     floor_seconds, sheet_rows = read_floor(path)
     with fresh_database():
         from sessions_app.management.commands import import_results
-        from sessions_app.models import Admission, Grade, GradeChange, GradeSheet, Student
+        from sessions_app.models import (
+            Admission,
+            Assessment,
+            Grade,
+            GradeChange,
+            GradeSheet,
+            Student,
+        )
 
         admin = get_user_model().objects.create_superuser("bench-admin", password=None)
+        if args.examiners:
+            _make_examiners()
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         command = import_results.Command()
         started = time.perf_counter()
@@ -210,6 +273,7 @@ def main():
         phases = {phase: round(s, 2) for phase, s in command.result.timings.items()}
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         written = {
+            "examiners_set": Assessment.objects.filter(examiner__isnull=False).count(),
             "students": Student.objects.count(),
             "admissions": Admission.objects.count(),
             "grades": Grade.objects.count(),
@@ -225,6 +289,7 @@ def main():
 
     report = {
         "rows": args.rows,
+        "examiners": args.examiners,
         "file": str(path.relative_to(ROOT)),
         "file_mb": round(path.stat().st_size / 1024**2, 2),
         "database": vendor,

@@ -7,6 +7,7 @@ writer. The exam sessions themselves are the university's."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -122,6 +123,27 @@ class AssessmentAdmin(ScopedAdmin):
         if obj is not None and obj.grades.exists():
             return ["session", "group", "discipline", "kind"]
         return []
+
+    def save_model(self, request, obj, form, change):
+        if not change or "examiner" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        # A changed examiner goes through its one writer (a closed main sheet keeps it, the
+        # sheet's history records it); the other fields are saved with it or not at all.
+        examiner = obj.examiner
+        obj.examiner_id = form.initial.get("examiner")
+        try:
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+                services.set_examiner(obj, examiner, request.user)
+        except (services.SheetError, PermissionDenied) as error:
+            request.examiner_refused = True
+            self.message_user(request, str(error), messages.ERROR)
+        return None
+
+    def response_change(self, request, obj):
+        if getattr(request, "examiner_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
 
 class SheetEventInline(ReadOnlyInline):

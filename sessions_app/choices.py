@@ -52,6 +52,8 @@ class SheetAction(models.TextChoices):
     SUBMIT = "submit", _("submitted")
     LOCK = "lock", _("locked")
     REOPEN = "reopen", _("reopened")
+    # The assessment's examiner, set on the main sheet's page or by the results import.
+    EXAMINER = "examiner", _("examiner changed")
 
 
 class AttestationKind(models.TextChoices):

@@ -1,5 +1,6 @@
 """What a person may type in a grade sheet's cell or write in a results file's grade cell, and
-what it stands for: the one definition of a written grade.
+what it stands for: the one definition of a written grade; and the choice of a sheet's examiner
+(ExaminerForm).
 
 The words are rules.GRADE_WORDS; a whole number 2–5 is the grade itself, 0, 1 and 6–100 are
 points, which the grade service converts by the scale (services.points_to_value). The sheet
@@ -10,9 +11,14 @@ parses every posted cell with `parse_grade`, the results import every grade cell
 
 import re
 
+from django import forms as django_forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from academics.models import StaffMember
+from portal.collation import name_key
 
 from . import rules, services
 from .choices import AssessmentKind, GradeValue
@@ -159,3 +165,57 @@ def grammar(kind):
         "hint": hint(kind),
         "invalid": INVALID,
     }
+
+
+# The examiner of an assessment, chosen on its main sheet
+
+
+def examiner_candidates(assessment):
+    """The teaching staff a sheet's examiner is chosen from, as [(department, [StaffMember])]:
+    the program's department first, then the department that teaches the discipline (often a
+    service department of another faculty), then the faculty's other departments; the current
+    examiner is always among them. One query."""
+    program = assessment.group.program
+    first = [pk for pk in (program.department_id, assessment.discipline.department_id) if pk]
+    current = assessment.examiner_id
+    staff = StaffMember.objects.filter(
+        Q(department__faculty_id=program.faculty_id) | Q(department_id__in=first) | Q(pk=current)
+    ).select_related("department")
+    by_department = {}
+    for member in staff:
+        by_department.setdefault(member.department, []).append(member)
+
+    def order(department):
+        rank = first.index(department.pk) if department.pk in first else len(first)
+        return rank, name_key(department.name)
+
+    return [
+        (department, sorted(members, key=lambda m: name_key(m.full_name, m.personnel_number)))
+        for department, members in sorted(by_department.items(), key=lambda item: order(item[0]))
+    ]
+
+
+class ExaminerForm(django_forms.Form):
+    """The examiner picked on a main sheet (none: "—"), and the sheet's version the page showed."""
+
+    examiner = django_forms.TypedChoiceField(
+        label=_("Examiner"), coerce=int, empty_value=None, required=False
+    )
+    version = django_forms.IntegerField(min_value=0, widget=django_forms.HiddenInput)
+
+    def __init__(self, assessment, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = examiner_candidates(assessment)
+        self.staff = {member.pk: member for _department, members in groups for member in members}
+        self.fields["examiner"].choices = [
+            ("", "—"),
+            *(
+                (department.name, [(member.pk, member.full_name) for member in members])
+                for department, members in groups
+            ),
+        ]
+        self.fields["examiner"].initial = assessment.examiner_id
+
+    def clean_examiner(self):
+        pk = self.cleaned_data["examiner"]
+        return self.staff[pk] if pk is not None else None

@@ -482,7 +482,9 @@ class SheetEventQuerySet(FacultyScopedQuerySet):
 
 
 class SheetEvent(AppendOnly):
-    """Submitting, locking and reopening a sheet, with who, when and why."""
+    """Submitting, locking and reopening a sheet, and changing the examiner of its assessment (on
+    the main sheet), with who, when and why; for an examiner, `reason` says who it was and who it
+    is now, by name (a name stays readable after the staff member's row is gone)."""
 
     sheet = models.ForeignKey(
         GradeSheet, verbose_name=_("grade sheet"), on_delete=models.CASCADE, related_name="events"

@@ -22,6 +22,8 @@ The rules (DOMAIN.md, "The grade rules that every path must share"):
   admitted, and why not) through their admission — until the sheet is reopened.
 - A student with a grade at a stage cannot be marked not admitted to it until the grade is
   cleared.
+- An assessment's examiner is part of its main sheet: it does not change while that sheet is
+  submitted or locked (refuse_examiner), on the sheet page as in the results import.
 """
 
 import re
@@ -279,6 +281,7 @@ REASON_REQUIRED = "reason_required"
 NOT_IN_GROUP = "not_in_group"
 HAS_GRADE = "has_grade"
 ROW_ON_CLOSED_SHEET = "row_on_closed_sheet"
+EXAMINER_ON_CLOSED_SHEET = "examiner_on_closed_sheet"
 
 
 def grade_label(value):
@@ -476,3 +479,20 @@ def refuse_move(old_sheets, new_sheets, admitted, reason):
         if refusal is not None:
             return refusal
     return None
+
+
+def refuse_examiner(main_status):
+    """Why the examiner of an assessment whose main sheet is in `main_status` ("" for a sheet not
+    made yet) may not change, or None. The examiner is signed on the main sheet, so a submitted
+    or locked main sheet keeps the examiner it was submitted with until it is reopened."""
+    if not is_closed(main_status):
+        return None
+    return Refusal(
+        EXAMINER_ON_CLOSED_SHEET,
+        _(
+            "The main session sheet is %(status)s: its examiner cannot change until the sheet "
+            "is reopened."
+        )
+        % {"status": status_label(main_status)},
+        whole_sheet=True,
+    )

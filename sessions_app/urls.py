@@ -22,6 +22,11 @@ urlpatterns = [
     path("sheets/<int:assessment_id>/<str:attempt>/submit/", sheets.submit, name="sheet_submit"),
     path("sheets/<int:assessment_id>/<str:attempt>/lock/", sheets.lock, name="sheet_lock"),
     path("sheets/<int:assessment_id>/<str:attempt>/reopen/", sheets.reopen, name="sheet_reopen"),
+    path(
+        "sheets/<int:assessment_id>/<str:attempt>/examiner/",
+        sheets.examiner,
+        name="sheet_examiner",
+    ),
     path("sheets/<int:assessment_id>/<str:attempt>/history/", sheets.history, name="sheet_history"),
     path("sheets/<int:assessment_id>/<str:attempt>/print/", sheets.print_sheet, name="sheet_print"),
     path(

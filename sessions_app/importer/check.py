@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from .. import services
 from ..rules import MAIN, RETAKE
+from .examiners import check_examiners
 from .records import AdmissionKey, SessionStudent
 
 
@@ -42,6 +43,7 @@ class Checked:
     errors: list = field(default_factory=list)  # [RowError]
     admissions: Outcome | None = None
     grades: Outcome | None = None
+    examiners: list = field(default_factory=list)  # [examiners.Change] of stored assessments
 
 
 def check(file, resolved, user, scope, today, with_rules=True):
@@ -53,9 +55,15 @@ def check(file, resolved, user, scope, today, with_rules=True):
     refuse, check_rules() names every refused row as a dry run does."""
     _check_structure(file, resolved, scope)
     _check_retake_rows(file, resolved)
+    # The examiners' rule holds on the import's own terms: the rows it refuses are named here
+    # whether or not the grade rules are left to the writers.
+    examiners = check_examiners(file, resolved)
     if with_rules:
-        return check_rules(file, resolved, user, today)
+        checked = check_rules(file, resolved, user, today)
+        checked.examiners = examiners
+        return checked
     checked = Checked(errors=sorted(file.errors, key=lambda error: error.row or 0))
+    checked.examiners = examiners
     checked.admissions = Outcome(admission_entries(file, resolved), None, None)
     checked.grades = Outcome(grade_entries(file, resolved), None, None)
     return checked

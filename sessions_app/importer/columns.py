@@ -15,6 +15,7 @@ from academics.choices import Funding, Level, StudyForm, Term
 from academics.models import AcademicYear
 from academics.resources import HEADER_ALIASES, IGNORED_HEADERS
 from academics.widgets import NO, YES, ChoiceWidget, cell_text, normalize
+from portal.text import search_key
 
 from .. import forms, services
 from ..choices import AssessmentKind, Attempt, NotAdmittedReason
@@ -59,8 +60,19 @@ COLUMNS = {
     "year_of_study": ("Курс",),
     # Optional: the points of the grade, as a dean's office's own sheet keeps them beside it.
     "points": ("Упай", "Балл", "Баллы", "Упайлар", "Итоговый балл"),
+    # Optional: who examined the assessment (its main sheet's examiner), by name; matched to the
+    # teaching staff by portal.text.search_key, or added to them (importer.resolve).
+    "examiner": (
+        "Экзамен алуучу",
+        "Экзаменатор",
+        "Окутуучу",
+        "Преподаватель",
+        "Экзамен алуучунун аты-жөнү",
+        "ФИО преподавателя",
+        "ФИО экзаменатора",
+    ),
 }
-OPTIONAL_COLUMNS = {"year_of_study", "points"}
+OPTIONAL_COLUMNS = {"year_of_study", "points", "examiner"}
 # Which of a column's headers the template writes, and the messages name it by, per interface
 # language: the first Kyrgyz or the first Russian one; in English, the column's own name.
 HEADER_INDEX = {"ky": 0, "ru": 1}
@@ -236,6 +248,18 @@ COLUMN_HELP = {
         "столбец оценки пуст или совпадает с ней. Баллы можно писать и в столбец оценки",
         "Points (0–100), optional: when given, the grade is their value on the scale; the grade "
         "cell is then blank or agrees with it. Points may also be written in the grade column",
+    ),
+    "examiner": (
+        "Экзамен алуучунун аты-жөнү, милдеттүү эмес: сабактын ар бир тайпасы үчүн бирөө. "
+        "Окутуучулардын ичинен аты боюнча табылат (чоң-кичине тамга, боштук, ё/е, ң/н, ө/о, ү/у "
+        "эсепке алынбайт); табылбаса, программанын кафедрасына кошулат. Бош уячада мурдагысы "
+        "калат",
+        "ФИО экзаменатора, необязательно: один на дисциплину группы. Ищется среди "
+        "преподавателей по имени (без учёта регистра, пробелов, ё/е, ң/н, ө/о, ү/у); если не "
+        "найден, добавляется на кафедру программы. Пустая ячейка оставляет прежнего",
+        "Examiner's full name, optional: one per assessment of a group. Found among the "
+        "teaching staff by name (case, spaces, ё/е, ң/н, ө/о, ү/у aside); added to the "
+        "program's department when not found. A blank cell keeps the examiner as it is",
     ),
     "year_of_study": (
         "Курс (1–6), милдеттүү эмес: жаңы тайпа үчүн гана",
@@ -418,6 +442,13 @@ def _keyed(parse):
     return keyed
 
 
+def _examiner(raw):
+    """The examiner's name as written (spaces collapsed) and as matched (portal.text.search_key:
+    the project's one rule of when two names are one); ("", "") for a blank cell."""
+    text = _text(200, required=False)(raw)
+    return text, search_key(text)
+
+
 def _choice(choices, required=True):
     lookup = _choice_lookup(choices)
 
@@ -515,4 +546,5 @@ def parsers():
         "grade": Column(_grade),
         "year_of_study": Column(_year_of_study),
         "points": Column(_points),
+        "examiner": Column(_examiner),
     }

@@ -5,6 +5,7 @@ job."""
 
 from django.utils.translation import gettext as _
 
+from academics.models import StaffMember
 from portal import uploads
 from portal.staging import Staging
 
@@ -64,6 +65,11 @@ def page_context(result=None, **extra):
         context["error_groups"] = groups[:GROUPS_SHOWN]
         group_count = getattr(result, "group_count", len(groups))
         context["groups_hidden"] = max(group_count - GROUPS_SHOWN, 0)
+        # The examiners the teaching staff did not hold: added, for the academic department to
+        # complete (importer.examiners).
+        context["staff_added"] = sum(
+            counts.created for model, counts in result.count_rows() if model is StaffMember
+        )
         context["counts_table"] = ImportCountTable(
             context["counts"],
             caption=_("What the import would do") if result.dry_run else _("What the import did"),

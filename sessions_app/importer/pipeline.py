@@ -15,6 +15,7 @@ from academics.querysets import NO_FACULTY, user_faculty_id
 from .. import services
 from .check import check, check_rules
 from .columns import COLUMNS, read_headers
+from .examiners import resolve_examiners
 from .plan import plan
 from .records import read_rows
 from .resolve import resolve
@@ -134,7 +135,7 @@ def _run(sheet, user, today, dry_run, progress, timings):
             _("The sheet “%(sheet)s” has headers but no rows.") % {"sheet": sheet.name}
         )
     result = ImportResult(rows=file.count, dry_run=dry_run, timings=timings)
-    resolved = _timed(timings, "resolve", resolve, file)
+    resolved = _timed(timings, "resolve", _resolve, file)
     if progress is not None:
         progress("check", 0, len(file.rows))
     scope = user_faculty_id(user) if user is not None else None
@@ -170,6 +171,12 @@ def _run(sheet, user, today, dry_run, progress, timings):
     result.counts.update(written)
     result.written = True
     return result
+
+
+def _resolve(file):
+    resolved = resolve(file)
+    resolve_examiners(file, resolved)
+    return resolved
 
 
 def _named(file, resolved, user, today):

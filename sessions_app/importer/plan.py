@@ -1,10 +1,19 @@
 """What the import would create, update and leave as it is (the dry run's preview, and the counts
 of a real import until the writers report theirs), and the structure's updates the write makes:
-a program's name, a group's year of study, a student's name, funding and group."""
+a program's name, a group's year of study, a student's name, funding and group (an assessment's
+examiner and the staff the import adds: importer.examiners)."""
 
 from dataclasses import dataclass, field
 
-from academics.models import AcademicYear, Discipline, Faculty, Program, Student, StudyGroup
+from academics.models import (
+    AcademicYear,
+    Discipline,
+    Faculty,
+    Program,
+    StaffMember,
+    Student,
+    StudyGroup,
+)
 
 from ..models import Admission, Assessment, ExamSession, Grade, GradeSheet
 from ..services import WriteCounts
@@ -40,10 +49,14 @@ def plan(file, resolved, checked):
         (resolved.faculty_ids, Faculty),
         (resolved.discipline_ids, Discipline),
         (resolved.session_ids, ExamSession),
-        (resolved.assessment_ids, Assessment),
     ):
         for pk in ids.values():
             _count(counts, model, created=isinstance(pk, New))
+    # An assessment whose examiner the file changes is updated; the staff the file adds, created.
+    reexamined = {change.assessment_id for change in checked.examiners}
+    for pk in resolved.assessment_ids.values():
+        _count(counts, Assessment, created=isinstance(pk, New), updated=pk in reexamined)
+    counts[StaffMember].created = len(resolved.new_staff)
     _plan_programs(file, resolved, result)
     _plan_groups(file, resolved, result)
     _plan_students(file, resolved, result)

@@ -52,6 +52,7 @@ MARK_COLUMNS = (
     "attempt",
     "grade",
     "points",
+    "examiner",
 )
 
 
@@ -131,6 +132,8 @@ class Mark(NamedTuple):
     attempt: str
     grade: str  # "" when blank
     points: int | None  # when the cell gave points (the grade is then their value on the scale)
+    examiner: str = ""  # the assessment's examiner as written; "" when blank or no column
+    examiner_key: str = ""  # as matched (portal.text.search_key)
 
 
 class ResultRow(NamedTuple):
@@ -182,6 +185,14 @@ class AdmissionFacts(NamedTuple):
     row: int
 
 
+class ExaminerFacts(NamedTuple):
+    """The examiner a file names for one assessment, as its first row naming one says it."""
+
+    name: str
+    key: str
+    row: int
+
+
 @dataclass
 class ResultFile:
     headers: object  # columns.Headers
@@ -198,6 +209,7 @@ class ResultFile:
     sessions: set = field(default_factory=set)  # SessionKey
     assessments: dict = field(default_factory=dict)  # AssessmentKey -> its first row
     admissions: dict = field(default_factory=dict)  # AdmissionKey -> AdmissionFacts
+    examiners: dict = field(default_factory=dict)  # AssessmentKey -> ExaminerFacts
     # Every Enrolment checked against the rows before it (its program, group and student are
     # among the file's).
     enrolments: set = field(default_factory=set)
@@ -293,6 +305,8 @@ class _Reader:
                 enrolment.session, enrolment.group, mark.mark.discipline_key, mark.mark.kind
             )
             assessments.setdefault(assessment, row)
+            if mark.mark.examiner_key:
+                self.check_examiner(row, assessment, mark.mark)
             good.append(ResultRow(row, enrolment, mark.mark, assessment))
         file.count = count
         return file
@@ -352,6 +366,7 @@ class _Reader:
                 values["kind"],
                 values["attempt"],
                 *values["grade"],
+                *values.get("examiner", ("", "")),
             )
             contradictions = _contradictions(mark)
             attempt = AttemptKey(discipline_key, mark.kind, mark.attempt)
@@ -360,6 +375,28 @@ class _Reader:
         read = _ReadMark(mark, problems, contradictions, attempt, admission)
         self.marks[cells] = read
         return read
+
+    def check_examiner(self, row, assessment, mark):
+        """An assessment has one examiner: every row naming one names the same (as matched)."""
+        first = self.file.examiners.setdefault(
+            assessment, ExaminerFacts(mark.examiner, mark.examiner_key, row)
+        )
+        if first.key != mark.examiner_key:
+            self.file.error(
+                row,
+                "examiner",
+                _(
+                    "row %(row)s names another examiner of “%(discipline)s” (%(kind)s) in this "
+                    "group: “%(name)s”; an assessment has one examiner"
+                )
+                % {
+                    "row": first.row,
+                    "discipline": mark.discipline,
+                    "kind": AssessmentKind(mark.kind).label,
+                    "name": first.name,
+                },
+                value=mark.examiner,
+            )
 
     def check_unheaded(self, row, cells):
         for column in self.file.headers.unheaded:

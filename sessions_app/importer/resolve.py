@@ -29,6 +29,7 @@ class StoredProgram(NamedTuple):
     id: int
     name: str
     faculty_id: int
+    department_id: int | None = None  # the graduating department
 
 
 class StoredGroup(NamedTuple):
@@ -72,6 +73,11 @@ class Resolved:
     session_ids: dict = field(default_factory=dict)
     assessment_ids: dict = field(default_factory=dict)
     ledger: Ledger | None = None
+    # The examiners the file names (importer.examiners): stored assessment id -> its examiner id;
+    # AssessmentKey -> StaffMember id or New; name key -> NewStaff.
+    stored_examiners: dict = field(default_factory=dict)
+    examiner_ids: dict = field(default_factory=dict)
+    new_staff: dict = field(default_factory=dict)
 
     def deadlines(self):
         return {session.id: session.deadline for session in self.sessions.values()}
@@ -123,11 +129,19 @@ def _faculties(file, resolved):
 
 
 def _programs_and_groups(file, resolved):
-    for program_id, code, name, level, form, faculty_id in Program.objects.values_list(
-        "id", "code", "name", "level", "form", "faculty_id"
+    for (
+        program_id,
+        code,
+        name,
+        level,
+        form,
+        faculty_id,
+        department_id,
+    ) in Program.objects.values_list(
+        "id", "code", "name", "level", "form", "faculty_id", "department_id"
     ):
         key = ProgramKey(code, level, form, "" if code else normalize(name))
-        resolved.programs[key] = StoredProgram(program_id, name, faculty_id)
+        resolved.programs[key] = StoredProgram(program_id, name, faculty_id, department_id)
         resolved.program_labels[program_id] = f"{code} {name}".strip()
         resolved.program_faculties[program_id] = faculty_id
     resolved.program_ids = _ids(
@@ -169,10 +183,11 @@ def _assessments(file, resolved):
     session_ids = [s.id for s in resolved.sessions.values()]
     stored = {}
     for chunk in chunked(session_ids):
-        for assessment_id, *key in Assessment.objects.filter(session_id__in=chunk).values_list(
-            "id", "session_id", "group_id", "discipline_id", "kind"
-        ):
+        for assessment_id, examiner_id, *key in Assessment.objects.filter(
+            session_id__in=chunk
+        ).values_list("id", "examiner_id", "session_id", "group_id", "discipline_id", "kind"):
             stored[tuple(key)] = assessment_id
+            resolved.stored_examiners[assessment_id] = examiner_id
     ids = {}
     for key in file.assessments:
         found = stored.get(
@@ -211,7 +226,7 @@ def _ledger(file, resolved):
                     assessment_id,
                     key.kind,
                     resolved.group_ids[key.group],
-                    _faculty_of(file, resolved, key.group),
+                    faculty_of(file, resolved, key.group),
                     resolved.session_ids[key.session],
                     file.disciplines[key.discipline],
                 )
@@ -219,7 +234,7 @@ def _ledger(file, resolved):
     return ledger
 
 
-def _faculty_of(file, resolved, group_key):
+def faculty_of(file, resolved, group_key):
     group = resolved.groups.get(group_key)
     if group is not None:
         return resolved.program_faculties[group.program_id]

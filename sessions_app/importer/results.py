@@ -5,7 +5,15 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from academics.models import AcademicYear, Discipline, Faculty, Program, Student, StudyGroup
+from academics.models import (
+    AcademicYear,
+    Discipline,
+    Faculty,
+    Program,
+    StaffMember,
+    Student,
+    StudyGroup,
+)
 from portal import uploads
 
 from .. import services
@@ -48,6 +56,7 @@ COUNTED_MODELS = (
     StudyGroup,
     Student,
     Discipline,
+    StaffMember,
     ExamSession,
     Assessment,
     Admission,

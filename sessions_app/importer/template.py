@@ -1,5 +1,6 @@
-"""The workbook to fill in: the `results` sheet with its headers and an example row, and a `help`
-sheet that explains each column in Kyrgyz, Russian and English, then the grade cell's vocabulary
+"""The workbook to fill in: the `results` sheet with its headers (the required columns and the
+examiner's) and an example row, and a `help` sheet that explains each column in Kyrgyz, Russian
+and English, then the grade cell's vocabulary
 in the interface's language: the words of rules.GRADE_WORDS for each grade, and the points scale
 (services.points_to_value). The headers, the example's words and the sheets' names are in the
 interface's language, each one a word the import reads back."""
@@ -35,7 +36,12 @@ EXAMPLE_ROW = {
     "kind": "exam",
     "attempt": "main",
     "grade": "4",
+    # Blank: a name the staff do not hold would be added to them; the help sheet says how.
+    "examiner": "",
 }
+# The optional columns the template writes besides the required ones: a dean's office keeps its
+# examiners in the same sheet as the grades.
+TEMPLATE_OPTIONAL = ("examiner",)
 
 # Per interface language: the help sheet's name and headers, and the example row's words (each one
 # in columns.CHOICE_ALIASES, academics.widgets.CHOICE_ALIASES or YES). The results sheet's name
@@ -105,7 +111,11 @@ def build_template():
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_name()
-    columns = [column for column in COLUMNS if column not in OPTIONAL_COLUMNS]
+    columns = [
+        column
+        for column in COLUMNS
+        if column not in OPTIONAL_COLUMNS or column in TEMPLATE_OPTIONAL
+    ]
     headers = [header(column) for column in columns]
     example = EXAMPLE_ROW | language["example"]
     sheet.append(headers)

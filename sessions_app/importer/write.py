@@ -1,7 +1,8 @@
 """Writing a checked file, all of it or nothing, in one transaction: the structure first, in bulk
-(academic years, faculties, programs, groups, disciplines, students, sessions, assessments),
-then the admissions and the grades through their one writer each (services.write_admissions,
-services.write_grades), which check the rules again under the sessions' locks and keep the
+(academic years, faculties, programs, groups, disciplines, students, the staff the examiner
+column adds, sessions, assessments), then the admissions, the grades and the stored assessments'
+examiners through their one writer each (services.write_admissions, services.write_grades,
+services.write_examiners), which check the rules again under the sessions' locks and keep the
 audit."""
 
 import time
@@ -14,6 +15,7 @@ from academics.models import AcademicYear, Discipline, Faculty, Program, Student
 from .. import figures, services
 from ..choices import ChangeSource
 from ..models import Admission, Assessment, ExamSession, Grade, GradeSheet
+from .examiners import new_examiner_id, write_changes, write_staff
 from .resolve import New
 from .results import RowError
 
@@ -51,6 +53,11 @@ def write(file, resolved, checked, plan, user, today, timings):
         except services.InvalidGrades as error:
             raise RowsRefused(_refused_rows(file, resolved, ids, error, "grade")) from None
         timings["write: grades"] = time.perf_counter() - started
+        started = time.perf_counter()
+        refused = write_changes(file, checked.examiners, ids, user)
+        if refused:
+            raise RowsRefused(refused)
+        timings["write: examiners"] = time.perf_counter() - started
         if plan.students:
             # Students changed group or funding: every session's figures may differ. (The
             # sessions whose grades or admissions changed were marked by the writers.)
@@ -131,6 +138,7 @@ def _write_structure(file, resolved, plan):
     for key, discipline in zip(new, disciplines, strict=True):
         ids[resolved.discipline_ids[key]] = discipline.pk
     _write_students(file, resolved, plan, ids)
+    write_staff(resolved, ids)
     new = [key for key, pk in resolved.session_ids.items() if pk.__class__ is New]
     sessions = _created(
         ExamSession,
@@ -256,6 +264,7 @@ def _write_assessments(resolved, ids):
             group_id=real(resolved.group_ids[key.group]),
             discipline_id=real(resolved.discipline_ids[key.discipline]),
             kind=key.kind,
+            examiner_id=new_examiner_id(resolved, key, ids),
         )
         for key in new
     ]

@@ -8,7 +8,8 @@ page, the results import, the admin and code all come through here:
 - admissions: write_admissions and set_admissions (the page), and ensure_admissions (a student
   who joins a group joins the session's contingent), in services.admissions;
 - sheets: submit_sheet, lock_sheet, reopen_sheet, and the list of a sheet's students (roster),
-  in services.sheets.
+  in services.sheets;
+- examiners: set_examiner (the page) and write_examiners (the import), in services.examiners.
 """
 
 from .admissions import (
@@ -30,6 +31,7 @@ from .errors import (
     StaleSheet,
     WriteCounts,
 )
+from .examiners import ExaminerEntry, refused_examiners, set_examiner, write_examiners
 from .grades import (
     GradeEntry,
     check_grades,
@@ -45,6 +47,7 @@ __all__ = [
     "AdmissionEntry",
     "Conflict",
     "Conflicts",
+    "ExaminerEntry",
     "GradeEntry",
     "InvalidGrades",
     "RosterRow",
@@ -62,11 +65,14 @@ __all__ = [
     "passed_deadlines",
     "points_to_value",
     "record_grades",
+    "refused_examiners",
     "reopen_sheet",
     "roster",
     "set_admissions",
+    "set_examiner",
     "submit_sheet",
     "version_of",
     "write_admissions",
+    "write_examiners",
     "write_grades",
 ]

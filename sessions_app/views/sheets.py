@@ -1,5 +1,6 @@
-"""The grade sheet (ведомость) pages: enter one sheet's grades, submit, lock, reopen, its history
-and its printout. Grades are written only by the grade service."""
+"""The grade sheet (ведомость) pages: enter one sheet's grades, submit, lock, reopen, choose its
+examiner, its history and its printout. Grades are written only by the grade service, the
+examiner only by the examiners' writer (services.set_examiner)."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .. import rules, services, sheet_file
 from ..choices import AssessmentKind, Attempt, ChangeSource, GradeValue, SheetStatus
 from ..forms import (
     MAX_LENGTH,
+    ExaminerForm,
     change_labels,
     grade_cell_text,
     grammar,
@@ -76,6 +78,9 @@ class Rights:
     submit: bool  # the buttons to show
     lock: bool
     reopen: bool
+    # may choose the examiner: on the main sheet, while it is a draft (rules.refuse_examiner);
+    # the entry deadline is for grades, not for naming who examined
+    examiner: bool = False
 
 
 def _rights(user, sheet):
@@ -96,6 +101,7 @@ def _rights(user, sheet):
         submit=enter and sheet.editable,
         lock=manage and sheet.status != SheetStatus.LOCKED,
         reopen=manage and sheet.status != SheetStatus.DRAFT,
+        examiner=enter and sheet.attempt == Attempt.MAIN and sheet.editable,
     )
 
 
@@ -213,6 +219,9 @@ def _render(request, sheet, state=None, status=200, version=None):
         "strays": any(row.stray for row in rows),
         # A refused save shows what was typed: it is not saved yet.
         "unsaved": bool(state.typed),
+        "examiner_form": ExaminerForm(assessment, initial={"version": sheet.version})
+        if rights.examiner
+        else None,
     }
     return render(request, "sessions_app/sheet.html", context, status=status)
 
@@ -434,6 +443,36 @@ def reopen(request, assessment_id, attempt):
         lambda sheet: services.reopen_sheet(sheet, request.user, request.POST.get("reason", "")),
         _("The sheet is reopened: grades can be entered again."),
     )
+
+
+@may_read
+@require_POST
+def examiner(request, assessment_id, attempt):
+    """Set the assessment's examiner from its main sheet, through the examiners' one writer."""
+    sheet = _load(request, assessment_id, attempt)
+    if not _rights(request.user, sheet).enter or sheet.attempt != Attempt.MAIN:
+        raise PermissionDenied(_("You cannot change the examiner of this group's assessment."))
+    form = ExaminerForm(sheet.assessment, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the examiner from the list."))
+        return redirect(_sheet_url(sheet))
+    staff = form.cleaned_data["examiner"]
+    try:
+        changed = services.set_examiner(
+            sheet.assessment, staff, request.user, version=form.cleaned_data["version"]
+        )
+    except services.SheetError as exc:
+        messages.error(request, str(exc))
+    else:
+        if not changed:
+            messages.info(request, _("The examiner is as it was: nothing had changed."))
+        elif staff is None:
+            messages.success(request, _("The sheet has no examiner now."))
+        else:
+            messages.success(
+                request, _("The examiner is now %(name)s.") % {"name": staff.full_name}
+            )
+    return redirect(_sheet_url(sheet))
 
 
 @may_read

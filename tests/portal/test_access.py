@@ -131,6 +131,10 @@ def routes_for(faculty):
         f"sessions:sheet_upload@{f}": Route(
             VIEW_SHEETS, f, _sheet(f), method="post", ok=ACTED, extra=_can_edit_grades_of(f)
         ),
+        # The examiner of a main sheet: for those who may type on it (here: no choice, told so).
+        f"sessions:sheet_examiner@{f}": Route(
+            VIEW_SHEETS, f, _sheet(f), method="post", ok=ACTED, extra=_can_edit_grades_of(f)
+        ),
         f"reports:group_summary@{f}": Route(VIEW_SESSIONS, f, _group(f)),
         f"reports:group_summary_xlsx@{f}": Route(VIEW_SESSIONS, f, _group(f)),
         f"reports:group_summary_print@{f}": Route(VIEW_SESSIONS, f, _group(f)),

@@ -1076,7 +1076,7 @@ def test_the_template_imports_as_it_is():
     data = importer.build_template()
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["results", "help"]
-    assert [c.value for c in book["results"][1]] == HEADERS
+    assert [c.value for c in book["results"][1]] == [*HEADERS, "examiner"]
     result = importer.import_results(data)
     assert result.ok, messages(result)
     assert Grade.objects.get().value == "4"
