@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from django.db.models import IntegerField
+from django.db.models.functions import Cast
+
 from academics.models import Discipline, StaffMember
 from portal.collation import name_key
 from sessions_app.models import Grade
@@ -96,39 +99,38 @@ def rounded(value, places=2):
 
 
 def read_marks(session):
-    """The session's main-attempt marks, in one query."""
+    """The session's main-attempt marks, in one query (the mark cast to a number there)."""
     rows = (
         Grade.objects.filter(assessment__session=session, attempt=MAIN, value__in=MARKS)
         .order_by()
+        .annotate(mark=Cast("value", IntegerField()))
         .values_list(
             "student_id",
             "assessment_id",
             "assessment__examiner_id",
             "assessment__discipline_id",
-            "value",
+            "mark",
         )
     )
-    return [Mark(s, a, e, d, int(v)) for s, a, e, d, v in rows.iterator(chunk_size=5000)]
+    return list(map(Mark._make, rows))
 
 
 def residuals(marks):
     """{(examiner id, discipline id): [Residual]} of the marks that have an examiner and whose
     student has at least MINIMUM_OTHER_EXAMS other marks; the expected grade leaves the mark
     itself out."""
-    totals = defaultdict(lambda: [0, 0])
+    totals, counts = {}, {}
     for mark in marks:
-        total = totals[mark.student_id]
-        total[0] += mark.value
-        total[1] += 1
+        totals[mark.student_id] = totals.get(mark.student_id, 0) + mark.value
+        counts[mark.student_id] = counts.get(mark.student_id, 0) + 1
     pairs = defaultdict(list)
     for mark in marks:
         if mark.examiner_id is None:
             continue
-        total, count = totals[mark.student_id]
-        others = count - 1
+        others = counts[mark.student_id] - 1
         if others < MINIMUM_OTHER_EXAMS:
             continue
-        expected = (total - mark.value) / others
+        expected = (totals[mark.student_id] - mark.value) / others
         pairs[(mark.examiner_id, mark.discipline_id)].append(
             Residual(mark.student_id, mark.assessment_id, mark.value, expected)
         )
