@@ -171,10 +171,10 @@ def planted_session(shifts, term=2, seed=18):
     session = factories.exam_session(term=term)
     department = factories.department()
     examiners = [
-        factories.staff_member(department=department, full_name=f"Examiner {n:02d}")
+        factories.staff_member(department=department, full_name=f"Окутуучу {n:02d}")
         for n in range(EXAMINERS)
     ]
-    disciplines = [factories.discipline(name=f"Subject {n:02d}") for n in range(EXAMINERS)]
+    disciplines = [factories.discipline(name=f"Сабак {n:02d}") for n in range(EXAMINERS)]
     grades, now = [], timezone.now()
     for g in range(GROUPS):
         group = factories.group(academic_year=session.academic_year)
