@@ -40,7 +40,8 @@ ALPHA = 0.01
 
 
 class Mark(NamedTuple):
-    """One graded exam of the session's main attempt."""
+    """One graded exam of the session's main attempt. read_marks gives plain tuples in this
+    order (a named tuple per grade costs more than the rest of the method)."""
 
     student_id: int
     assessment_id: int
@@ -50,14 +51,12 @@ class Mark(NamedTuple):
 
 
 class Residual(NamedTuple):
+    """One residual: value = given − expected. `residuals` gives plain tuples in this order."""
+
     student_id: int
     assessment_id: int
     given: int
     expected: float
-
-    @property
-    def value(self):
-        return self.given - self.expected
 
 
 @dataclass
@@ -112,28 +111,26 @@ def read_marks(session):
             "mark",
         )
     )
-    return list(map(Mark._make, rows))
+    return list(rows)
 
 
 def residuals(marks):
-    """{(examiner id, discipline id): [Residual]} of the marks that have an examiner and whose
-    student has at least MINIMUM_OTHER_EXAMS other marks; the expected grade leaves the mark
-    itself out."""
+    """{(examiner id, discipline id): [residual tuple, in Residual's order]} of the marks (tuples
+    in Mark's order) that have an examiner and whose student has at least MINIMUM_OTHER_EXAMS
+    other marks; the expected grade leaves the mark itself out."""
     totals, counts = {}, {}
-    for mark in marks:
-        totals[mark.student_id] = totals.get(mark.student_id, 0) + mark.value
-        counts[mark.student_id] = counts.get(mark.student_id, 0) + 1
+    for student, _assessment, _examiner, _discipline, value in marks:
+        totals[student] = totals.get(student, 0) + value
+        counts[student] = counts.get(student, 0) + 1
     pairs = defaultdict(list)
-    for mark in marks:
-        if mark.examiner_id is None:
+    for student, assessment, examiner, discipline, value in marks:
+        if examiner is None:
             continue
-        others = counts[mark.student_id] - 1
+        others = counts[student] - 1
         if others < MINIMUM_OTHER_EXAMS:
             continue
-        expected = (totals[mark.student_id] - mark.value) / others
-        pairs[(mark.examiner_id, mark.discipline_id)].append(
-            Residual(mark.student_id, mark.assessment_id, mark.value, expected)
-        )
+        expected = (totals[student] - value) / others
+        pairs[(examiner, discipline)].append((student, assessment, value, expected))
     return pairs
 
 
@@ -156,14 +153,15 @@ def flag_pairs(pairs):
     for (examiner_id, discipline_id), found in pairs.items():
         if len(found) < MINIMUM_RESIDUALS:
             continue
-        difference, p_value = one_sample_t([residual.value for residual in found])
+        difference, p_value = one_sample_t([given - expected for _s, _a, given, expected in found])
+        mean_given = sum(given for _s, _a, given, _e in found) / len(found)
         results.append(
             PairResult(
                 examiner_id,
                 discipline_id,
                 len(found),
-                math.fsum(r.given for r in found) / len(found),
-                math.fsum(r.expected for r in found) / len(found),
+                mean_given,
+                mean_given - difference,
                 difference,
                 p_value,
             )
@@ -202,13 +200,13 @@ class Analysis:
         """({mark: count} of the grades the examiner gave in the pair tested, {mark: count} of
         the same students' other marks in the session), each for 5, 4, 3, 2."""
         found = self.pairs[(result.examiner_id, result.discipline_id)]
-        given = Counter(residual.given for residual in found)
-        wanted = {(r.student_id, r.assessment_id) for r in found}
+        given = Counter(value for _s, _a, value, _e in found)
+        wanted = {(student, assessment) for student, assessment, _g, _e in found}
         students = {student for student, _assessment in wanted}
         others = Counter(
-            mark.value
-            for mark in self.marks
-            if mark.student_id in students and (mark.student_id, mark.assessment_id) not in wanted
+            value
+            for student, assessment, _e, _d, value in self.marks
+            if student in students and (student, assessment) not in wanted
         )
         values = [int(mark) for mark in MARKS]
         return {v: given[v] for v in values}, {v: others[v] for v in values}
