@@ -13,8 +13,8 @@ Per session, main attempt only:
 - **Flagged** when |difference| >= MINIMUM_DIFFERENCE and p < ALPHA / m, m the number of pairs
   tested in the session (Bonferroni).
 
-A flag is a reason to look, not a finding. The grades are read in two queries: the marks (one
-row each), then the names of the pairs tested.
+A flag is a reason to look, not a finding. Three queries, whatever the session's size: the marks
+(one row each, one query), then the names of the examiners and of the disciplines tested.
 """
 
 import math
@@ -213,7 +213,7 @@ class Analysis:
 
 
 def analyse(session):
-    """The examiners of `session` tested, named, flagged first (two queries)."""
+    """The examiners of `session` tested, named, flagged first (three queries)."""
     marks = read_marks(session)
     pairs = residuals(marks)
     results = flag_pairs(pairs)
