@@ -12,11 +12,13 @@ its users' (seed_session_demo).
 import datetime
 import random
 import zlib
+from collections import Counter
 
 from academics.models import Discipline, StaffMember, Student
 from sessions_app.choices import Attempt, SheetStatus
 from sessions_app.importer import import_rows
 from sessions_app.models import Admission, Assessment, ExamSession, Grade, GradeSheet
+from sessions_app.rules import CATEGORY_GRADES
 
 from .attestation import seed_attestation_demo
 from .university import START_YEAR, build_plan
@@ -89,12 +91,80 @@ def _categories(plan):
     return category
 
 
+# A few examiners grade apart from the same students' other grades, so that the examiners page
+# (reports.examiners) has something to show: in a few examiner × discipline pairs of at least
+# LEANING_MIN_STUDENTS students, the examiner gives each student the best (lenient) or the worst
+# (strict) of the student's passing exam grades. Only the order of a student's grades changes,
+# never which grades they have: every category and figure of the session stays as drawn.
+LENIENT_PAIRS, STRICT_PAIRS = 3, 3
+LEANING_MIN_STUDENTS = 60
+
+
+def examiner_of(group_name, discipline_name, teachers):
+    """The teacher (of the discipline's department, in personnel-number order) who examines the
+    group's assessment: the demo's one rule, for the examiners it assigns and its leanings."""
+    return teachers[zlib.crc32(f"{group_name}-{discipline_name}".encode()) % len(teachers)]
+
+
+def leanings(plan, pool):
+    """{(group name, discipline): +1 for a lenient examiner, -1 for a strict one}, drawn over the
+    plan (not the database), so that a user's change does not move them."""
+    department_of = {d["name"]: d["department"] for d in plan.disciplines}
+    teachers = {}
+    for member in sorted(plan.staff, key=lambda m: m["personnel_number"]):
+        teachers.setdefault(member["department"], []).append(member["personnel_number"])
+    sizes = Counter(student["group"] for student in plan.students)
+    pairs = {}
+    for group in plan.groups:
+        for discipline in _disciplines_for(pool, group["name"])[0]:
+            staff = teachers.get(department_of.get(discipline))
+            if staff:
+                key = (examiner_of(group["name"], discipline, staff), discipline)
+                pairs.setdefault(key, []).append(group["name"])
+    chosen = sorted(
+        (
+            key
+            for key, groups in pairs.items()
+            if sum(sizes[g] for g in groups) >= LEANING_MIN_STUDENTS
+        ),
+        key=lambda key: zlib.crc32(f"leaning-{key[0]}-{key[1]}".encode()),
+    )[: LENIENT_PAIRS + STRICT_PAIRS]
+    return {
+        (group, key[1]): 1 if n < LENIENT_PAIRS else -1
+        for n, key in enumerate(chosen)
+        for group in pairs[key]
+    }
+
+
+def _lean(rows, leaning):
+    """The student's rows with their passing exam grades of the main attempt reordered: the best
+    to a lenient examiner's exam, the worst to a strict one's (the grades stay the same)."""
+    passing = [
+        row
+        for row in rows
+        if row["attempt"] == Attempt.MAIN
+        and row["kind"] == "exam"
+        and row["grade"] in CATEGORY_GRADES
+    ]
+    for row in sorted(passing, key=lambda row: -leaning.get((row["group"], row["discipline"]), 0)):
+        lean = leaning.get((row["group"], row["discipline"]), 0)
+        if not lean:
+            continue
+        pick = max if lean > 0 else min
+        other = pick(passing, key=lambda r: r["grade"])
+        row["grade"], other["grade"] = other["grade"], row["grade"]
+        passing.remove(row)
+    return rows
+
+
 def build_rows(only=None, plan=None):
     """The rows of the demo session's results workbook, as the importer reads them: those of the
     demo's students (demo.university's plan) in the database, or only of the record books `only`.
     Each student's rows are theirs alone: leaving some out changes nobody else's."""
-    category = _categories(plan or build_plan())
+    plan = plan or build_plan()
+    category = _categories(plan)
     pool = list(Discipline.objects.order_by("name").values_list("name", flat=True))
+    leaning = leanings(plan, pool)
     students = (
         Student.objects.select_related("group__program__faculty", "group__academic_year")
         .filter(group__academic_year__start_year=START_YEAR)
@@ -111,8 +181,11 @@ def build_rows(only=None, plan=None):
         base = student_columns(student, group.academic_year.name, TERM)
         kind, detail = category[student.record_book]
         srng = _rng(f"student-{student.record_book}")
-        rows += _student_rows(
-            base, [(d, "exam") for d in exams] + [(credit, "credit")], kind, detail, srng
+        rows += _lean(
+            _student_rows(
+                base, [(d, "exam") for d in exams] + [(credit, "credit")], kind, detail, srng
+            ),
+            leaning,
         )
     return rows
 
@@ -318,7 +391,9 @@ def _assign_examiners():
         key = zlib.crc32(f"{assessment.group.name}-{assessment.discipline.name}".encode())
         teachers = staff.get(assessment.discipline.department_id)
         if teachers and assessment.examiner_id is None:
-            assessment.examiner_id = teachers[key % len(teachers)]
+            assessment.examiner_id = examiner_of(
+                assessment.group.name, assessment.discipline.name, teachers
+            )
         # Monday 27 May to Saturday 15 June, skipping Sundays.
         day = DATES["main_start"] + datetime.timedelta(days=key % 20)
         if day.weekday() == 6:

@@ -45,6 +45,9 @@ OWING = ("2", FAIL, ABSENT)
 # The grades that place a student who passed in a category (credits count for passing only).
 CATEGORY_GRADES = ("5", "4", "3")
 EXCELLENT, GOOD, SATISFACTORY = CATEGORY_GRADES
+# The marks of a graded exam, as a mean of grades counts them (the examiners' method in
+# reports.examiners): absent, credits (pass, fail) and blanks are left out.
+MARKS = ("5", "4", "3", "2")
 REASONS = (NotAdmittedReason.VALID.value, NotAdmittedReason.INVALID.value)
 VALID, INVALID = REASONS
 

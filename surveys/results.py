@@ -215,3 +215,40 @@ def resolution_note(figures):
             % {"title": survey["title"], "question": survey["question"], "shares": line}
         )
     return " ".join(sentences)
+
+
+# The seed survey's question "was there unfairness in assessing your knowledge?", known by its
+# words in Kyrgyz ("…баалоодо акыйкатсыздыкка, адилетсиздикке жол берилдиби?") and Russian
+# ("…несправедливость при оценке…"); its "yes" answer by the word alone.
+UNFAIR_ASSESSMENT_WORDS = ("адилетсиз", "акыйкатсыз", "несправедлив")
+YES_WORDS = ("ооба", "да", "yes")
+
+
+def is_unfair_assessment_question(text):
+    text = text.lower().replace("ё", "е")
+    return any(word in text for word in UNFAIR_ASSESSMENT_WORDS)
+
+
+def unfair_assessment_shares(academic_year, term):
+    """The share of "yes" to the unfair-assessment question in each survey of `academic_year`
+    and `term` that asks it: [{"title", "question", "answered", "yes", "pct"}], `pct` a Decimal
+    (of those who answered the question). Surveys are of the whole university, not a faculty."""
+    found = []
+    for survey in dashboard_shares(academic_year, term):
+        for question in survey["questions"]:
+            if not is_unfair_assessment_question(question["text"]):
+                continue
+            yes = [a for a in question["answers"] if a["option"].strip().lower() in YES_WORDS]
+            if not yes or not question["answered"]:
+                continue
+            count = sum(answer["count"] for answer in yes)
+            found.append(
+                {
+                    "title": survey["title"],
+                    "question": question["text"],
+                    "answered": question["answered"],
+                    "yes": count,
+                    "pct": percent(count, question["answered"]),
+                }
+            )
+    return found

@@ -278,3 +278,31 @@ def test_the_demo_session_has_the_seed_reports_admissions():
     assert (extramural.count(), extramural.filter(admitted=True).count()) == (7894, 5583)
     # Every demo grade came through the import, with its audit row.
     assert GradeChange.objects.filter(source="import").count() > 50000
+
+
+def test_the_demo_session_has_a_few_lenient_and_a_few_strict_examiners():
+    """The examiners page is not empty: among hundreds of pairs tested, a few of the planted
+    lenient and strict pairs (demo.sessions.leanings) are flagged, of both kinds, and no other."""
+    from demo.sessions import LENIENT_PAIRS, STRICT_PAIRS, leanings
+    from reports.examiners.method import analyse
+    from sessions_app.models import Assessment, ExamSession
+
+    session = ExamSession.objects.get(academic_year__start_year=START_YEAR, term=2)
+    analysis = analyse(session)
+    flagged = [result for result in analysis.results if result.flagged]
+    assert analysis.tested > 100
+    assert 2 <= len(flagged) <= LENIENT_PAIRS + STRICT_PAIRS
+    assert {result.difference > 0 for result in flagged} == {True, False}
+    pool = list(Discipline.objects.order_by("name").values_list("name", flat=True))
+    leaning = leanings(build_plan(), pool)
+    for result in flagged:
+        groups = Assessment.objects.filter(
+            session=session,
+            examiner_id=result.examiner_id,
+            discipline_id=result.discipline_id,
+            kind="exam",  # the same discipline may be another group's credit: no marks
+        ).values_list("group__name", flat=True)
+        # Each flagged pair is a planted one, leaning the way its difference says.
+        assert {leaning.get((group, result.discipline)) for group in groups} == {
+            1 if result.difference > 0 else -1
+        }

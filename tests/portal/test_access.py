@@ -195,6 +195,11 @@ ROUTES = {
     # The blank template (headers and an example row, no data): any signed-in user.
     "sessions:import_template": Route(None),
     "resolutions:list": Route("reports.view_resolution"),
+    # The examiners whose grades stand apart: the vice-rector and the academic department.
+    "reports:examiners": Route("reports.view_resolution"),
+    "reports:examiners:export": Route(
+        "reports.view_resolution", query="_export=xlsx&_table=examiners"
+    ),
     "resolutions:create": Route("reports.change_resolution"),
     "resolutions:detail": Route(
         "reports.view_resolution", kwargs=lambda w: {"pk": w["resolution"].pk}

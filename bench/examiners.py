@@ -1,0 +1,135 @@
+"""Benchmark of the examiners page (reports.examiners) on the demo university.
+
+The budget (issue 18, item 7): the page answers in under 500 ms of server time at university
+scale. Run it so:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_examiners \\
+        .venv/bin/python bench/examiners.py [--years 1] [--runs 7]
+
+As bench/report.py does, a fresh database test_<name> is created beside the configured one,
+migrated, loaded with `manage.py seed_demo --history-years N` (the demo session: about 12 000
+students and 48 000 grades, every assessment with its examiner), measured and dropped. Without
+DATABASE_URL the run is on SQLite. The page reads one session, so earlier years only make the
+tables larger.
+
+Measured, as the vice-rector through django.test.Client (server time: middleware, queries,
+rendering), each the median of --runs runs after one warm-up: the page of the demo session with
+the first flagged pair drawn; with a pair that is not flagged; its Excel file; and the method
+alone (reports.examiners.method.analyse); with the number of SQL queries of each. The table is
+printed and written to var/bench/examiners.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+BUDGET_MS = 500
+sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402
+    django_setup,
+    fresh_database,
+    load_demo,
+    measure,
+    vice_rector_client,
+)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--years", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--output", default=str(OUT / "examiners.json"))
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    django_setup()
+    import django
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from reports.achievement import report_sessions
+    from reports.examiners.method import analyse
+    from sessions_app.models import Grade
+
+    settings.DEBUG = False
+    setup_test_environment(debug=False)
+    with fresh_database():
+        seed_seconds, _vacuum = load_demo(history_years=args.years)
+        client = vice_rector_client()
+        session = next(s for s in report_sessions() if s.has_data)
+        analysis = analyse(session)
+        fair = next(r for r in reversed(analysis.results) if not r.flagged)
+        url = reverse("reports:examiners")
+
+        def get(query):
+            def fetch():
+                response = client.get(url, query)
+                assert response.status_code == 200, response.status_code
+                return response
+
+            return fetch
+
+        results = {
+            "page, the first flagged pair drawn": measure(get({}), args.runs),
+            "page, a pair not flagged drawn": measure(
+                get({"session": session.pk, "pair": fair.key}), args.runs
+            ),
+            "Excel file of the list": measure(
+                get({"session": session.pk, "_export": "xlsx", "_table": "examiners"}), args.runs
+            ),
+            "the method alone (analyse)": measure(lambda: analyse(session), args.runs),
+        }
+        data = {
+            "grades": Grade.objects.count(),
+            "session_grades": Grade.objects.filter(assessment__session=session).count(),
+            "pairs_tested": analysis.tested,
+            "flagged": sum(1 for r in analysis.results if r.flagged),
+        }
+        vendor = connection.vendor
+        database = connection.settings_dict["NAME"]
+
+    page = results["page, the first flagged pair drawn"]["median_ms"]
+    report = {
+        "database": vendor,
+        "database_name": str(database),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "runs": args.runs,
+        "years": args.years,
+        "seed_seconds": round(seed_seconds, 1),
+        "data": data,
+        "results": {
+            name: {k: v for k, v in result.items() if k != "sql"}
+            for name, result in results.items()
+        },
+        "budget_ms": BUDGET_MS,
+        "within_budget": page < BUDGET_MS,
+    }
+    Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+    print(
+        f"{vendor} ({database}): {data['session_grades']} grades in the session, "
+        f"{data['pairs_tested']} pairs tested, {data['flagged']} flagged"
+    )
+    print(f"seed_demo: {report['seed_seconds']} s; median of {args.runs} runs")
+    width = max(len(name) for name in results)
+    print(f"{'':<{width}}  {'median ms':>9}  {'min ms':>7}  {'max ms':>7}  {'queries':>7}")
+    for name, result in results.items():
+        print(
+            f"{name:<{width}}  {result['median_ms']:>9}  {result['min_ms']:>7}  "
+            f"{result['max_ms']:>7}  {result['queries']:>7}"
+        )
+    print(f"within budget ({BUDGET_MS} ms):", "yes" if page < BUDGET_MS else "NO")
+
+
+if __name__ == "__main__":
+    main()
