@@ -1,6 +1,7 @@
 """The report's pages: the home page, the session report and its drill-down, the sections page,
 the dashboard (reports.dashboard.urls, in this namespace), the group summary sheet
-(reports.summary.urls, in this namespace) and the search (reports.search.urls, likewise)."""
+(reports.summary.urls, in this namespace), the search (reports.search.urls, likewise) and the
+students at risk (reports.at_risk.urls, likewise)."""
 
 from django.urls import include, path
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("dashboard/", include("reports.dashboard.urls")),
     path("summary/", include("reports.summary.urls")),
     path("search/", include("reports.search.urls")),
+    path("reports/at-risk/", include("reports.at_risk.urls")),
     path("reports/session/", views.session_report, name="session_report"),
     path("reports/sections/", sections_views.sections, name="sections"),
     path("reports/session/export.xlsx", views.session_report_xlsx, name="session_report_xlsx"),

@@ -138,6 +138,14 @@ def students_at_risk(session, stage=Stage.AFTER, faculty=None):
     return _entries(found)
 
 
+def count_by_level(entries):
+    """{level: the number of `entries` at it}, every level present."""
+    counts = dict.fromkeys(LEVELS, 0)
+    for entry in entries:
+        counts[entry.level] += 1
+    return counts
+
+
 @dataclass
 class Earlier:
     """A student's previous session: the latest earlier one with their main admission."""
