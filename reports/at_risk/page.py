@@ -92,6 +92,16 @@ def _kept(chosen, level=True):
     ]
 
 
+class Reasons:
+    """A student's reasons, put in words (reports.at_risk.words) when read."""
+
+    def __init__(self, reasons, stage):
+        self.reasons, self.stage = reasons, stage
+
+    def __iter__(self):
+        return (describe(reason, self.stage) for reason in self.reasons)
+
+
 def level_counts(chosen):
     """[(level, label, count)] of the students the other filters keep."""
     counts = count_by_level(_kept(chosen, level=False))
@@ -109,7 +119,8 @@ def rows(chosen):
             "record_book": entry.student.record_book,
             "group": entry.group.name,
             "faculty": entry.faculty.name,
-            "reasons": [describe(reason, chosen.stage) for reason in entry.reasons],
+            # In words when shown: a page renders 25 rows, not the whole university's.
+            "reasons": Reasons(entry.reasons, chosen.stage),
             "session_id": chosen.session.pk,
             "student_id": entry.student.pk,
             "stage": chosen.stage,

@@ -20,9 +20,12 @@ sessions_app.rules' (GRADED_KINDS, MEAN_POINTS). The previous session is the lat
 fixed number of queries: one per previous session besides a handful, none per student.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connections, router
 
 from academics.models import Student, StudyGroup
@@ -112,15 +115,38 @@ class AtRisk:
 def students_at_risk(session, stage=Stage.AFTER, faculty=None):
     """The students at risk of `session` at `stage` (of `faculty`, a Faculty or its id, or of
     the university), each with every reason that applies: sorted by level (high first), faculty,
-    group and name (Kyrgyz order; ties by record book)."""
+    group and name (Kyrgyz order; ties by record book).
+
+    Kept in the cache (AT_RISK_CACHE_SECONDS) under the figures version of every session
+    (sessions_app.figures): any write to grades, admissions, assessments or the structure of any
+    session raises one, so a list is never older than the data it is computed from."""
     if stage not in Stage.VALUES:
         raise ValueError(f"stage must be one of {Stage.VALUES}")
     faculty_id = getattr(faculty, "pk", faculty)
+    seconds = settings.AT_RISK_CACHE_SECONDS
+    if not seconds:
+        return _students_at_risk(session, stage, faculty_id)
+    # The previous sessions count too (debts and means), hence every session's version.
+    versions = list(ExamSession.objects.order_by("pk").values_list("pk", "figures_version"))
+    raw = f"{session.pk}|{stage}|{faculty_id}|{versions}"
+    key = "at-risk:" + hashlib.sha256(raw.encode()).hexdigest()
+    entries = cache.get(key)
+    if entries is None:
+        entries = _students_at_risk(session, stage, faculty_id)
+        cache.set(key, entries, seconds)
+    return entries
+
+
+def _students_at_risk(session, stage, faculty_id):
     previous = _previous_sessions(session, faculty_id)
-    debts = _previous_debts(previous)
     means = _means(session, stage, previous, faculty_id)
+    owing = owing_in(session, stage, faculty=faculty_id)
+    # Only a student who owes now can be in debt again: the previous sessions of those alone.
+    debts = _previous_debts(
+        {e.student.pk: previous[e.student.pk] for e in owing if e.owed and e.student.pk in previous}
+    )
     found = {}  # student id -> [student or None, group id, [Reason]]
-    for entry in owing_in(session, stage, faculty=faculty_id):
+    for entry in owing:
         reasons = found.setdefault(entry.student.pk, [entry.student, entry.group_id, []])[2]
         if not entry.admitted:
             if entry.reason == INVALID:

@@ -236,3 +236,16 @@ def test_the_queries_do_not_grow_with_the_students():
     many = _count_queries(World("Экинчи"), 9)
     assert few == many
     assert many <= 12
+
+
+def test_the_cached_list_follows_every_write(w, settings, django_assert_num_queries):
+    settings.AT_RISK_CACHE_SECONDS = 600
+    student = w.student("Кэш")
+    w.grades(w.session, student, ("2", "5", "5", "5", "pass"))
+    assert [e.codes for e in students_at_risk(w.session)] == [["owes"]]
+    with django_assert_num_queries(1):  # the sessions' versions only
+        assert [e.codes for e in students_at_risk(w.session)] == [["owes"]]
+    w.grades(w.session, student, ("2", "2", "2"))  # a grade saved raises the session's version
+    assert [e.codes for e in students_at_risk(w.session)] == [["owes_3_plus"]]
+    w.grades(w.previous, student, ("2",))  # and so does one in the previous session
+    assert [e.codes for e in students_at_risk(w.session)] == [["owes_3_plus", "repeat_debt"]]
