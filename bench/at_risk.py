@@ -12,7 +12,9 @@ about 12 000 students; N academic years of two sessions each, about 50 000 grade
 that the previous session of each student exists), measured and dropped. Without DATABASE_URL the
 run is on SQLite.
 
-Measured, each the median of --runs runs after one warm-up:
+Measured, each the median of --runs runs after one warm-up, first computed on every request
+(AT_RISK_CACHE_SECONDS=0: the cost after any write to the data), then as the portal runs (the list
+kept under the sessions' figures versions: the cost of every other request):
 - students_at_risk() of the newest session after АКЖ, university-wide and of one faculty;
 - the page, GET /reports/at-risk/ as the vice-rector (university-wide, then one faculty), and
   its Excel file;
@@ -83,24 +85,24 @@ def main():
 
         settings.DASHBOARD_FIGURES_MAX_AGE = 0
         page = {"session": session.pk}
-        results = {
-            "students_at_risk(), university": measure(lambda: students_at_risk(session), args.runs),
-            "students_at_risk(), one faculty": measure(
-                lambda: students_at_risk(session, faculty=faculty), args.runs
-            ),
-            "page GET /reports/at-risk/, university": measure(get(url, page), args.runs),
-            "page, one faculty": measure(get(url, {**page, "faculty": faculty.pk}), args.runs),
-            "Excel file, university": measure(
-                get(url, {**page, "_export": "xlsx", "_table": "at-risk"}), args.runs
-            ),
-            "dashboard (counts them), built afresh": measure(
-                get(reverse("reports:dashboard")), args.runs
-            ),
-            "notices of one group, DOCX": measure(
-                get(reverse("reports:at_risk_group_notices", args=[session.pk, group.pk, "docx"])),
-                args.runs,
-            ),
+        notices = reverse("reports:at_risk_group_notices", args=[session.pk, group.pk, "docx"])
+        cases = {
+            "students_at_risk(), university": lambda: students_at_risk(session),
+            "students_at_risk(), one faculty": lambda: students_at_risk(session, faculty=faculty),
+            "page GET /reports/at-risk/, university": get(url, page),
+            "page, one faculty": get(url, {**page, "faculty": faculty.pk}),
+            "Excel file, university": get(url, {**page, "_export": "xlsx", "_table": "at-risk"}),
+            "dashboard (counts them), built afresh": get(reverse("reports:dashboard")),
+            "notices of one group, DOCX": get(notices),
         }
+        # Computed on every request, then as it runs: kept under the sessions' figures versions.
+        cached = settings.AT_RISK_CACHE_SECONDS
+        settings.AT_RISK_CACHE_SECONDS = 0
+        results = {f"{name} [computed]": measure(case, args.runs) for name, case in cases.items()}
+        settings.AT_RISK_CACHE_SECONDS = cached or 600
+        results.update(
+            {f"{name} [cached]": measure(case, args.runs) for name, case in cases.items()}
+        )
         data = {
             "sessions": ExamSession.objects.count(),
             "admissions": Admission.objects.count(),
@@ -111,7 +113,8 @@ def main():
         vendor = connection.vendor
         database = connection.settings_dict["NAME"]
 
-    page_ms = results["page GET /reports/at-risk/, university"]["median_ms"]
+    page_ms = results["page GET /reports/at-risk/, university [cached]"]["median_ms"]
+    computed_ms = results["page GET /reports/at-risk/, university [computed]"]["median_ms"]
     report = {
         "database": vendor,
         "database_name": str(database),
@@ -128,6 +131,7 @@ def main():
         },
         "budget_ms": BUDGET_MS,
         "page_within_budget": page_ms < BUDGET_MS,
+        "page_computed_within_budget": computed_ms < BUDGET_MS,
     }
     Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
@@ -145,6 +149,10 @@ def main():
             f"{result['max_ms']:>7}  {result['queries']:>7}"
         )
     print(f"page within budget ({BUDGET_MS} ms):", "yes" if page_ms < BUDGET_MS else "NO")
+    print(
+        f"page computed afresh within budget ({BUDGET_MS} ms):",
+        "yes" if computed_ms < BUDGET_MS else "NO",
+    )
 
 
 if __name__ == "__main__":

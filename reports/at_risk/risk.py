@@ -20,12 +20,12 @@ sessions_app.rules' (GRADED_KINDS, MEAN_POINTS). The previous session is the lat
 fixed number of queries: one per previous session besides a handful, none per student.
 """
 
-import hashlib
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connections, router
 
 from academics.models import Student, StudyGroup
@@ -117,9 +117,10 @@ def students_at_risk(session, stage=Stage.AFTER, faculty=None):
     the university), each with every reason that applies: sorted by level (high first), faculty,
     group and name (Kyrgyz order; ties by record book).
 
-    Kept in the cache (AT_RISK_CACHE_SECONDS) under the figures version of every session
-    (sessions_app.figures): any write to grades, admissions, assessments or the structure of any
-    session raises one, so a list is never older than the data it is computed from."""
+    Kept in the process (the last KEPT lists, AT_RISK_CACHE_SECONDS at most) under the figures
+    version of every session (sessions_app.figures): any write to grades, admissions,
+    assessments or the structure of any session raises one, so a list is never older than the
+    data it is computed from. The entries are shared: read them, never change them."""
     if stage not in Stage.VALUES:
         raise ValueError(f"stage must be one of {Stage.VALUES}")
     faculty_id = getattr(faculty, "pk", faculty)
@@ -127,14 +128,30 @@ def students_at_risk(session, stage=Stage.AFTER, faculty=None):
     if not seconds:
         return _students_at_risk(session, stage, faculty_id)
     # The previous sessions count too (debts and means), hence every session's version.
-    versions = list(ExamSession.objects.order_by("pk").values_list("pk", "figures_version"))
-    raw = f"{session.pk}|{stage}|{faculty_id}|{versions}"
-    key = "at-risk:" + hashlib.sha256(raw.encode()).hexdigest()
-    entries = cache.get(key)
-    if entries is None:
-        entries = _students_at_risk(session, stage, faculty_id)
-        cache.set(key, entries, seconds)
+    versions = tuple(ExamSession.objects.order_by("pk").values_list("pk", "figures_version"))
+    key = (
+        connections[router.db_for_read(Admission)].alias,
+        session.pk,
+        stage,
+        faculty_id,
+        versions,
+    )
+    now = time.monotonic()
+    kept = _KEPT.get(key)
+    if kept is not None and now - kept[0] < seconds:
+        _KEPT.move_to_end(key)
+        return kept[1]
+    entries = _students_at_risk(session, stage, faculty_id)
+    _KEPT[key] = (now, entries)
+    while len(_KEPT) > KEPT:
+        _KEPT.popitem(last=False)
     return entries
+
+
+# The lists computed last, in this process: kept as objects, not in Django's cache, which would
+# pickle them (unpickling a university's list costs as much as computing it).
+KEPT = 16
+_KEPT = OrderedDict()
 
 
 def _students_at_risk(session, stage, faculty_id):
