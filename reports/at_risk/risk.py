@@ -321,8 +321,7 @@ FROM (
     JOIN sessions_app_assessment x ON x.id = gr.assessment_id
     JOIN sessions_app_admission a ON a.session_id = x.session_id
          AND a.student_id = gr.student_id AND a.stage = '{main}' AND a.group_id = x.group_id
-    WHERE x.session_id IN ({sessions}) AND x.kind IN ({kinds})
-      AND gr.student_id IN (SELECT c.student_id FROM sessions_app_admission c WHERE {contingent})
+    WHERE x.session_id IN ({sessions}) AND x.kind IN ({kinds}){students}
     GROUP BY x.session_id, gr.student_id, gr.assessment_id
 ) t
 GROUP BY t.session_id, t.student_id
@@ -342,6 +341,14 @@ def _means(session, stage, previous, faculty_id):
     if earlier:
         wanted.setdefault(Stage.AFTER, set()).update(earlier)
     contingent, params = _contingent(faculty_id)
+    # The university's contingent is every student graded in the session: no filter needed (the
+    # students of earlier sessions who are not in it are read, and not asked for).
+    students = ""
+    if faculty_id is not None:
+        students = (
+            f"\n      AND gr.student_id IN (SELECT c.student_id FROM sessions_app_admission c"
+            f" WHERE {contingent})"
+        )
     points = " ".join(f"WHEN '{value}' THEN {p}" for value, p in MEAN_POINTS.items())
     means = {}
     with _cursor() as cursor:
@@ -352,7 +359,7 @@ def _means(session, stage, previous, faculty_id):
                 main=MAIN,
                 sessions=", ".join(str(int(pk)) for pk in sorted(session_ids)),
                 kinds=sql_list(GRADED_KINDS),
-                contingent=contingent,
+                students=students,
             )
             cursor.execute(sql, {"session": session.pk, **params})
             for session_id, student_id, total, count in cursor.fetchall():
