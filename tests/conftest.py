@@ -19,5 +19,5 @@ def latest_dashboard_figures(settings):
 @pytest.fixture(autouse=True)
 def at_risk_computed_afresh(settings):
     # The students at risk are kept under the sessions' figures versions, which a test database
-    # rolled back repeats from test to test: each test computes its own (the kept lists have their test).
+    # rolled back repeats from test to test: each test computes its own (keeping has its tests).
     settings.AT_RISK_CACHE_SECONDS = 0

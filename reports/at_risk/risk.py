@@ -112,7 +112,7 @@ class AtRisk:
         return next((reason.owed for reason in self.reasons if reason.owed), [])
 
 
-def students_at_risk(session, stage=Stage.AFTER, faculty=None):
+def students_at_risk(session, stage=Stage.AFTER, faculty=None, max_age=0):
     """The students at risk of `session` at `stage` (of `faculty`, a Faculty or its id, or of
     the university), each with every reason that applies: sorted by level (high first), faculty,
     group and name (Kyrgyz order; ties by record book).
@@ -120,31 +120,34 @@ def students_at_risk(session, stage=Stage.AFTER, faculty=None):
     Kept in the process (the last KEPT lists, AT_RISK_CACHE_SECONDS at most) under the figures
     version of every session (sessions_app.figures): any write to grades, admissions,
     assessments or the structure of any session raises one, so a list is never older than the
-    data it is computed from. The entries are shared: read them, never change them."""
+    data it is computed from — unless `max_age` (seconds) allows the list computed last that
+    long ago, whatever was written since (the dashboard's freshness window). The entries are
+    shared: read them, never change them."""
     if stage not in Stage.VALUES:
         raise ValueError(f"stage must be one of {Stage.VALUES}")
     faculty_id = getattr(faculty, "pk", faculty)
     seconds = settings.AT_RISK_CACHE_SECONDS
     if not seconds:
         return _students_at_risk(session, stage, faculty_id)
+    database = connections[router.db_for_read(Admission)].settings_dict["NAME"]
+    scope = (database, session.pk, stage, faculty_id)
+    now = time.monotonic()
+    latest = _LATEST.get(scope)
+    if max_age and latest is not None and now - latest[0] < min(max_age, seconds):
+        return latest[1]
     # The previous sessions count too (debts and means), hence every session's version.
     versions = tuple(ExamSession.objects.order_by("pk").values_list("pk", "figures_version"))
-    key = (
-        connections[router.db_for_read(Admission)].alias,
-        session.pk,
-        stage,
-        faculty_id,
-        versions,
-    )
-    now = time.monotonic()
+    key = (*scope, versions)
     kept = _KEPT.get(key)
     if kept is not None and now - kept[0] < seconds:
         _KEPT.move_to_end(key)
         return kept[1]
     entries = _students_at_risk(session, stage, faculty_id)
-    _KEPT[key] = (now, entries)
+    _KEPT[key] = _LATEST[scope] = (now, entries)
     while len(_KEPT) > KEPT:
         _KEPT.popitem(last=False)
+    while len(_LATEST) > KEPT:
+        _LATEST.pop(next(iter(_LATEST)))
     return entries
 
 
@@ -152,6 +155,14 @@ def students_at_risk(session, stage=Stage.AFTER, faculty=None):
 # pickle them (unpickling a university's list costs as much as computing it).
 KEPT = 16
 _KEPT = OrderedDict()
+# The list computed last for each scope (database, session, stage, faculty), whatever its versions.
+_LATEST = {}
+
+
+def forget():
+    """Drop the lists kept in this process (a test database rolled back repeats their keys)."""
+    _KEPT.clear()
+    _LATEST.clear()
 
 
 def _students_at_risk(session, stage, faculty_id):

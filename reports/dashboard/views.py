@@ -147,7 +147,11 @@ def _at_risk(board, filters):
     if board.session is None:
         return None
     faculty = filters.faculty
-    counts = count_by_level(students_at_risk(board.session, Stage.AFTER, faculty=faculty))
+    # Within the dashboard's freshness window, as its other figures.
+    entries = students_at_risk(
+        board.session, Stage.AFTER, faculty=faculty, max_age=settings.DASHBOARD_FIGURES_MAX_AGE
+    )
+    counts = count_by_level(entries)
     query = f"?session={board.session.pk}" + (f"&faculty={faculty.pk}" if faculty else "")
     return {
         "levels": [(level, LEVEL_LABELS[level], count) for level, count in counts.items()],

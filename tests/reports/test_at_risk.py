@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from academics import roles
 from reports.achievement import Stage
-from reports.at_risk.risk import students_at_risk
+from reports.at_risk.risk import forget, students_at_risk
 from sessions_app import services
 from sessions_app.choices import Attempt
 from tests import factories
@@ -238,8 +238,16 @@ def test_the_queries_do_not_grow_with_the_students():
     assert many <= 12
 
 
-def test_the_cached_list_follows_every_write(w, settings, django_assert_num_queries):
+@pytest.fixture
+def kept(settings):
+    """The lists kept in the process, as the portal runs, from none."""
     settings.AT_RISK_CACHE_SECONDS = 600
+    forget()
+    yield
+    forget()
+
+
+def test_the_kept_list_follows_every_write(w, kept, django_assert_num_queries):
     student = w.student("Кэш")
     w.grades(w.session, student, ("2", "5", "5", "5", "pass"))
     assert [e.codes for e in students_at_risk(w.session)] == [["owes"]]
@@ -249,3 +257,12 @@ def test_the_cached_list_follows_every_write(w, settings, django_assert_num_quer
     assert [e.codes for e in students_at_risk(w.session)] == [["owes_3_plus"]]
     w.grades(w.previous, student, ("2",))  # and so does one in the previous session
     assert [e.codes for e in students_at_risk(w.session)] == [["owes_3_plus", "repeat_debt"]]
+
+
+def test_within_a_freshness_window_the_list_computed_last_is_shown(w, kept):
+    student = w.student("Терезе")
+    w.grades(w.session, student, ("2", "5", "5", "5", "pass"))
+    assert [e.codes for e in students_at_risk(w.session, max_age=15)] == [["owes"]]
+    w.grades(w.session, student, ("2", "2", "2"))
+    assert [e.codes for e in students_at_risk(w.session, max_age=15)] == [["owes"]]
+    assert [e.codes for e in students_at_risk(w.session)] == [["owes_3_plus"]]
