@@ -30,6 +30,8 @@ class AtRiskTable(PortalTable):
     )
 
     class Meta(PortalTable.Meta):
+        # The student first: the row's header stays in sight when the list scrolls on a phone.
+        sequence = ("student", "level", "record_book", "group", "faculty", "reasons", "notice")
         row_attrs = {"class": lambda record: f"risk-{record['level']}"}
 
     def render_level(self, record):

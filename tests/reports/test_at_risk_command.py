@@ -106,7 +106,7 @@ def test_the_workbook_has_the_pages_rows(w, tmp_path):
         "--output", str(path), verbosity=0,
     )  # fmt: skip
     rows = list(load_workbook(BytesIO(path.read_bytes())).active.iter_rows(values_only=True))
-    assert [row[1] for row in rows[1:]] == ["Өмүрбекова Айгерим", "Бекова Чолпон", "Асанов Бакыт"]
+    assert [row[0] for row in rows[1:]] == ["Өмүрбекова Айгерим", "Бекова Чолпон", "Асанов Бакыт"]
     assert rows[1][2] == w.high.record_book
 
 

@@ -110,8 +110,8 @@ def test_the_excel_file_has_every_student_with_every_reason_in_words(client, w):
     assert len(values) == 1 + 3
     head = values[0]
     assert len(head) == 6  # the notice links are not exported
-    by_name = {row[1]: row for row in values[1:]}
-    assert [row[1] for row in values[1:]] == ["Өмүрбекова Айгерим", "Бекова Чолпон", "Асанов Бакыт"]
+    by_name = {row[0]: row for row in values[1:]}
+    assert [row[0] for row in values[1:]] == ["Өмүрбекова Айгерим", "Бекова Чолпон", "Асанов Бакыт"]
     high = by_name["Өмүрбекова Айгерим"]
     assert high[2] == w.high.record_book
     assert high[3] == w.group.name and high[4] == "Энергетика"
