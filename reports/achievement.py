@@ -412,7 +412,7 @@ def owing_in(session, stage, groups=None, faculty=None):
                 owed.append((assessment, value))
         if owed:
             result.append(Owing(student_id, True, "", owed, group_id, note))
-    # The students themselves, only of those listed.
+    # Each entry held its student's id until here: the students are read once, only those listed.
     students = Student.objects.in_bulk([entry.student for entry in result])
     for entry in result:
         entry.student = students[entry.student]
