@@ -35,6 +35,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from academics.models import Student
 from portal.collation import by_name
 from portal.numbers import percent
 from sessions_app.models import Admission, Assessment, ExamSession, Grade
@@ -340,12 +341,14 @@ def best(rows):
 @dataclass
 class Owing:
     """A student who has not passed, and what for: each owed assessment with its grade ("" for
-    none), or not admitted with the reason."""
+    none), or not admitted with the reason (and the dean's office's note)."""
 
     student: object
     admitted: bool
     reason: str
     owed: list  # [(assessment, value)]
+    group_id: int = None
+    note: str = ""
 
 
 def owing_students(session, stage, group):
@@ -354,38 +357,63 @@ def owing_students(session, stage, group):
     A fixed number of queries; `owing_1` … `owing_3_plus` of the group's row count the admitted
     among them by len(owed).
     """
-    admissions = {
-        a.student_id: a
-        for a in Admission.objects.filter(session=session, group=group, stage=MAIN)
-        .select_related("student")
-        .order_by(by_name("student__full_name"), "student__record_book")
-    }
+    return owing_in(session, stage, groups=[group])
+
+
+def owing_in(session, stage, groups=None, faculty=None):
+    """owing_students() of every group of `session` (or of `groups`, or of `faculty`'s groups) at
+    once, in Kyrgyz name order: a fixed number of queries whatever the number of groups or
+    students (the students at risk read the whole university through it)."""
+    main = Admission.objects.filter(session=session, stage=MAIN)
+    if groups is not None:
+        main = main.filter(group__in=groups)
+    if faculty is not None:
+        main = main.filter(group__program__faculty=faculty)
+    admissions = list(
+        main.order_by(by_name("student__full_name"), "student__record_book").values_list(
+            "student_id", "group_id", "admitted", "reason", "note"
+        )
+    )
     retake_admitted = set(
         Admission.objects.filter(
-            session=session, stage=RETAKE, admitted=True, student_id__in=admissions
+            session=session,
+            stage=RETAKE,
+            admitted=True,
+            student_id__in=main.values("student_id"),
         ).values_list("student_id", flat=True)
     )
-    assessments = list(
-        Assessment.objects.filter(session=session, group=group)
+    assessments = {}
+    for assessment in (
+        Assessment.objects.filter(session=session, group_id__in=main.values("group_id"))
         .select_related("discipline")
         .order_by("discipline__name", "kind")
+    ):
+        assessments.setdefault(assessment.group_id, []).append(assessment)
+    grades = dict(
+        ((student_id, assessment_id, attempt), value)
+        for student_id, assessment_id, attempt, value in Grade.objects.filter(
+            assessment__session=session,
+            assessment__group_id__in=main.values("group_id"),
+            student_id__in=main.values("student_id"),
+        ).values_list("student_id", "assessment_id", "attempt", "value")
     )
-    grades = {}
-    for grade in Grade.objects.filter(assessment__in=assessments, student_id__in=admissions):
-        grades[(grade.student_id, grade.assessment_id, grade.attempt)] = grade.value
     result = []
-    for student_id, admission in admissions.items():
-        admitted = admission.admitted or (stage == Stage.AFTER and student_id in retake_admitted)
+    for student_id, group_id, main_admitted, reason, note in admissions:
+        admitted = main_admitted or (stage == Stage.AFTER and student_id in retake_admitted)
         if not admitted:
-            result.append(Owing(admission.student, False, admission.reason, []))
+            result.append(Owing(student_id, False, reason, [], group_id, note))
             continue
         owed = []
-        for assessment in assessments:
+        for assessment in assessments.get(group_id, ()):
             value = grades.get((student_id, assessment.pk, MAIN), "")
             if stage == Stage.AFTER:
                 value = grades.get((student_id, assessment.pk, RETAKE), value)
             if not passes(value):
                 owed.append((assessment, value))
         if owed:
-            result.append(Owing(admission.student, True, "", owed))
+            result.append(Owing(student_id, True, "", owed, group_id, note))
+    # Each entry held its student's id until here: the students are read once, only those listed.
+    students = Student.objects.in_bulk([entry.student for entry in result])
+    for entry in result:
+        entry.student = students[entry.student]
     return result

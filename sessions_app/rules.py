@@ -60,6 +60,12 @@ ALLOWED = {
     AssessmentKind.CREDIT.value: frozenset({PASS, FAIL, ABSENT}),
 }
 
+# A student's mean of graded exams (DOMAIN.md, "Students at risk"): the assessments graded 5 to 2
+# (not credits), each by its mark (MARKS), "absent" as 2; blanks and credits are left out. (The
+# examiners' method leaves absent out: MARKS alone.)
+GRADED_KINDS = tuple(kind for kind, allowed in ALLOWED.items() if "5" in allowed)
+MEAN_POINTS = {**{mark: int(mark) for mark in MARKS}, ABSENT: 2}
+
 # Every word people write for each stored grade — the one table the grade sheet page, its script
 # and the results import read (sessions_app.forms, sessions_app.importer.columns). Russian,
 # Kyrgyz (the glossary of DOMAIN.md and the seed report's spellings) and English, with the usual

@@ -27,6 +27,8 @@ from portal.tables import export_response
 from sessions_app.choices import GradeValue, NotAdmittedReason
 
 from ..achievement import By, Stage, achievement, owing_students
+from ..at_risk.risk import count_by_level, students_at_risk
+from ..at_risk.words import LEVEL_LABELS
 from ..execution import overview
 from ..views import can_view, stage_asked
 from . import tables
@@ -134,9 +136,28 @@ def _dashboard_body(request, scope):
             "chart_format": chart_format(),
             "terms": Term.choices,
             "forms": StudyForm.choices,
+            "at_risk": _at_risk(board, filters),
         },
         request=request,
     )
+
+
+def _at_risk(board, filters):
+    """The students at risk of the session (after АКЖ) by level, and the link to their list."""
+    if board.session is None:
+        return None
+    faculty = filters.faculty
+    # Within the dashboard's freshness window, as its other figures.
+    entries = students_at_risk(
+        board.session, Stage.AFTER, faculty=faculty, max_age=settings.DASHBOARD_FIGURES_MAX_AGE
+    )
+    counts = count_by_level(entries)
+    query = f"?session={board.session.pk}" + (f"&faculty={faculty.pk}" if faculty else "")
+    return {
+        "levels": [(level, LEVEL_LABELS[level], count) for level, count in counts.items()],
+        "total": sum(counts.values()),
+        "url": reverse("reports:at_risk") + query,
+    }
 
 
 def _drill_session(request):

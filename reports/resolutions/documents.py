@@ -1,11 +1,16 @@
 """The council's resolution as files: DOCX (python-docx), what the council's secretary edits and
-signs, and PDF (WeasyPrint), from the same `services.Document` as the page."""
+signs, and PDF (WeasyPrint), from the same `services.Document` as the page.
+
+The university's letter layout is here once — A4 with its margins and font (`a4_docx`), the
+signature block (`signature_block`), the PDF with the vendored DejaVu faces (`pdf_from_html`) —
+and the other documents of the portal (the notices to students at risk) use it too."""
 
 import logging
 from io import BytesIO
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 from docx import Document as Docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -26,6 +31,15 @@ class DocumentLibrariesMissing(RuntimeError):
     """WeasyPrint's native libraries (Pango, HarfBuzz) are not installed on this machine."""
 
 
+# What a page answers (503) when asked for a PDF that DocumentLibrariesMissing prevents.
+LIBRARIES_MISSING = _(
+    "The PDF cannot be made on this server: the libraries WeasyPrint needs (Debian "
+    "packages libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0) are not "
+    "installed. Download the DOCX instead, or ask the administrator to run bin/serve, "
+    "which installs them."
+)
+
+
 def _set_font(style, name, size_pt):
     style.font.name = name
     style.font.size = Pt(size_pt)
@@ -35,7 +49,7 @@ def _set_font(style, name, size_pt):
         fonts.set(qn(attribute), name)
 
 
-def _signature_block(docx, signatures):
+def signature_block(docx, signatures):
     """Title on the left, the name on the right, a line to sign on between them."""
     if not signatures:
         return
@@ -53,8 +67,8 @@ def _signature_block(docx, signatures):
             cell.paragraphs[0].paragraph_format.space_before = Pt(12)
 
 
-def render_docx(document):
-    """The resolution as a .docx, A4, in the document's language."""
+def a4_docx(title, language):
+    """An empty .docx in the university's layout: A4, its margins, its font and size."""
     docx = Docx()
     section = docx.sections[0]
     section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
@@ -68,8 +82,20 @@ def render_docx(document):
     normal.space_after = Pt(4)
     normal.line_spacing = 1.15
     core = docx.core_properties
-    core.title = document.title
-    core.language = document.language
+    core.title = title
+    core.language = language
+    return docx
+
+
+def docx_bytes(docx):
+    out = BytesIO()
+    docx.save(out)
+    return out.getvalue()
+
+
+def render_docx(document):
+    """The resolution as a .docx, A4, in the document's language."""
+    docx = a4_docx(document.title, document.language)
 
     def paragraph(text="", align=None, bold=False, italic=False, indent=False, style=None):
         p = docx.add_paragraph(style=style)
@@ -109,10 +135,8 @@ def render_docx(document):
             p.add_run(" ")
             p.add_run(item.details).italic = True
         p.add_run(item.end)
-    _signature_block(docx, document.signatures)
-    out = BytesIO()
-    docx.save(out)
-    return out.getvalue()
+    signature_block(docx, document.signatures)
+    return docx_bytes(docx)
 
 
 def _weasyprint():
@@ -130,8 +154,16 @@ def pdf_html(document):
     return render_to_string("reports/resolution_pdf.html", {"document": document})
 
 
+def pdf_from_html(html, *stylesheets):
+    """A PDF of `html` in the university's layout: A4 with its margins (@page) and the vendored
+    DejaVu faces of resolution.css, then `stylesheets` (static paths) of the document's own."""
+    weasyprint = _weasyprint()
+    css = [
+        weasyprint.CSS(filename=finders.find(path)) for path in ("css/resolution.css", *stylesheets)
+    ]
+    return weasyprint.HTML(string=html).write_pdf(stylesheets=css)
+
+
 def render_pdf(document):
     """The resolution as a PDF, A4 (@page in resolution.css), DejaVu fonts."""
-    weasyprint = _weasyprint()
-    stylesheet = weasyprint.CSS(filename=finders.find("css/resolution.css"))
-    return weasyprint.HTML(string=pdf_html(document)).write_pdf(stylesheets=[stylesheet])
+    return pdf_from_html(pdf_html(document))

@@ -288,12 +288,7 @@ def resolution_pdf(request, pk):
         content = documents.render_pdf(document)
     except documents.DocumentLibrariesMissing:
         return HttpResponse(
-            _(
-                "The PDF cannot be made on this server: the libraries WeasyPrint needs (Debian "
-                "packages libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0) are not "
-                "installed. Download the DOCX instead, or ask the administrator to run bin/serve, "
-                "which installs them."
-            ),
+            documents.LIBRARIES_MISSING,
             status=503,
             content_type="text/plain; charset=utf-8",
         )
