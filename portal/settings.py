@@ -365,15 +365,15 @@ RQ_QUEUES = {
 # A results workbook with more rows than this is checked and imported as a background job.
 RESULTS_IMPORT_INLINE_ROWS = env.int("RESULTS_IMPORT_INLINE_ROWS", default=3000)
 
+# How long the students at risk of a session are kept computed (reports.at_risk.risk): under the
+# figures version of every session, so a write to the data makes them computed again at once.
+AT_RISK_CACHE_SECONDS = env.int("PORTAL_AT_RISK_CACHE_SECONDS", default=600)
+
 # Caches. "default" stays in each process's memory: the dashboard's content (reports/), which
 # every gunicorn worker may compute for itself. "limits" holds the rate limits' counters
 # (portal/ratelimit.py), which all workers must share, or each counts alone and the limit is
 # multiplied by their number: Redis when REDIS_URL is set, otherwise a table in the database
 # (`manage.py createcachetable`; the test runner creates it itself).
-# How long the students at risk of a session are kept computed (reports.at_risk.risk): under the
-# figures version of every session, so a write to the data makes them computed again at once.
-AT_RISK_CACHE_SECONDS = env.int("PORTAL_AT_RISK_CACHE_SECONDS", default=600)
-
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "limits": {
