@@ -389,14 +389,20 @@ def owing_in(session, stage, groups=None, faculty=None):
         .order_by("discipline__name", "kind")
     ):
         assessments.setdefault(assessment.group_id, []).append(assessment)
-    grades = dict(
-        ((student_id, assessment_id, attempt), value)
-        for student_id, assessment_id, attempt, value in Grade.objects.filter(
-            assessment__session=session,
-            assessment__group_id__in=main.values("group_id"),
-            student_id__in=main.values("student_id"),
-        ).values_list("student_id", "assessment_id", "attempt", "value")
-    )
+    # The grades of the groups' assessments, filtered by joins, not by IN (subquery): SQLite runs
+    # those subqueries again and again (4.7 s for a session's 50 000 grades, against 0.06 s). A
+    # grade of a student not admitted in the group is read and never looked up.
+    rows = Grade.objects.filter(assessment__session=session)
+    if groups is not None:
+        rows = rows.filter(assessment__group__in=groups)
+    if faculty is not None:
+        rows = rows.filter(assessment__group__program__faculty=faculty)
+    grades = {
+        (student_id, assessment_id, attempt): value
+        for student_id, assessment_id, attempt, value in rows.values_list(
+            "student_id", "assessment_id", "attempt", "value"
+        )
+    }
     result = []
     for student_id, group_id, main_admitted, reason, note in admissions:
         admitted = main_admitted or (stage == Stage.AFTER and student_id in retake_admitted)
