@@ -181,6 +181,9 @@ ROUTES = {
     "reports:session_report": Route(VIEW_SESSIONS),
     "reports:session_report_xlsx": Route(VIEW_SESSIONS),
     "reports:sections": Route("academics.view_teachingload"),
+    # The students at risk: every role's own scope (a dean's office its faculty's).
+    "reports:at_risk": Route(VIEW_SESSIONS),
+    "reports:at_risk:export": Route(VIEW_SESSIONS, query="_export=xlsx&_table=at-risk"),
     # Any signed-in user; each finds only their scope, a user with no role nothing
     # (tests/reports/test_search.py).
     "reports:search": Route(None, query="q=g-"),
@@ -323,6 +326,9 @@ NOT_WALKED = {
     "jobs:download": "as jobs:detail",
     "sessions:import_errors": "the errors of a file the user checked, by a token kept in their "
     "own session: tests/sessions_app/test_import_page.py shows another user gets 404",
+    "reports:at_risk_notice": "a notice of one student at risk: the world has none at risk; "
+    "tests/reports/test_at_risk_views.py shows another faculty's student answers 404",
+    "reports:at_risk_group_notices": "as reports:at_risk_notice, for a group",
     "resolutions:pdf_job": "starts a background job (the jobs app, being built); "
     "the jobs app tests who may start it",
 }

@@ -26,6 +26,7 @@ def planted():
 
 def _client(client, role, **kw):
     client.force_login(factories.user(role=role, **kw))
+    client.cookies["portal_language"] = "en"  # the assertions read the English wording
     return client
 
 
