@@ -24,7 +24,6 @@ with the number of SQL queries of each. The table is printed and written to
 var/bench/at_risk.json.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -34,10 +33,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
-    OUT,
+    arguments,
+    demo_university,
     django_setup,
-    fresh_database,
-    load_demo,
     measure,
     vice_rector_client,
 )
@@ -46,28 +44,19 @@ BUDGET_MS = 500
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--years", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--output", default=str(OUT / "at_risk.json"))
-    args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    args = arguments(__doc__, "at_risk", years=2).parse_args()
 
     django_setup()
     import django
     from django.conf import settings
     from django.db import connection
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
     from academics.models import Faculty
     from reports.at_risk.risk import count_by_level, students_at_risk
     from sessions_app.models import Admission, ExamSession, Grade
 
-    settings.DEBUG = False
-    setup_test_environment(debug=False)
-    with fresh_database():
-        seed_seconds, _vacuum = load_demo(history_years=args.years)
+    with demo_university(history_years=args.years) as seed_seconds:
         client = vice_rector_client()
         session = ExamSession.objects.filter(admissions__isnull=False).distinct().first()
         faculty = Faculty.objects.order_by("pk").first()

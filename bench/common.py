@@ -2,6 +2,7 @@
 configured one (as the test runner makes it) with the demo university loaded and analysed, a
 signed-in vice-rector, and medians of timed runs."""
 
+import argparse
 import os
 import statistics
 import sys
@@ -49,6 +50,34 @@ def load_demo(**options):
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return seed_seconds, time.perf_counter() - started
+
+
+def arguments(doc, name, years=None, runs=7):
+    """The parser of a benchmark's options that every one takes — --years (the demo's academic
+    years of history, where it loads them), --runs, --output (var/bench/<name>.json) — for the
+    caller to add its own to before parse_args()."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    if years is not None:
+        parser.add_argument("--years", type=int, default=years)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--output", default=str(OUT / f"{name}.json"))
+    OUT.mkdir(parents=True, exist_ok=True)
+    return parser
+
+
+@contextmanager
+def demo_university(**options):
+    """As production runs (DEBUG off: no query log kept, templates cached), a fresh database
+    with the demo university loaded (load_demo(**options)), dropped at the end; yields the
+    seconds of the seed. Call django_setup() first."""
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    settings.DEBUG = False
+    setup_test_environment(debug=False)
+    with fresh_database():
+        seed_seconds, _vacuum = load_demo(**options)
+        yield seed_seconds
 
 
 def vice_rector_client():

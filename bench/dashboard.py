@@ -23,7 +23,6 @@ by default, its content cached for the freshness window; with the number of SQL 
 The table is printed and written to var/bench/dashboard.json.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -36,37 +35,28 @@ BUDGET_MS = 500
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    arguments,
+    demo_university,
     django_setup,
-    fresh_database,
-    load_demo,
     measure,
     vice_rector_client,
 )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--output", default=str(OUT / "dashboard.json"))
-    args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    args = arguments(__doc__, "dashboard", years=5).parse_args()
 
     django_setup()
     import django
     from django.conf import settings
     from django.db import connection
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
     from academics.models import Faculty, StudyGroup
     from sessions_app import figures
     from sessions_app.models import Admission, ExamSession, Grade
 
-    settings.DEBUG = False
-    setup_test_environment(debug=False)
-    with fresh_database():
-        seed_seconds, _vacuum = load_demo(history_years=args.years)
+    with demo_university(history_years=args.years) as seed_seconds:
         client = vice_rector_client()
         current = ExamSession.objects.filter(admissions__isnull=False).distinct().first()
         faculty = Faculty.objects.order_by("pk").first()

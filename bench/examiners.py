@@ -19,7 +19,6 @@ alone (reports.examiners.method.analyse); with the number of SQL queries of each
 printed and written to var/bench/examiners.json.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -32,37 +31,27 @@ BUDGET_MS = 500
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    arguments,
+    demo_university,
     django_setup,
-    fresh_database,
-    load_demo,
     measure,
     vice_rector_client,
 )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--years", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--output", default=str(OUT / "examiners.json"))
-    args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    args = arguments(__doc__, "examiners", years=1).parse_args()
 
     django_setup()
     import django
-    from django.conf import settings
     from django.db import connection
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
     from reports.achievement import report_sessions
     from reports.examiners.method import analyse
     from sessions_app.models import Grade
 
-    settings.DEBUG = False
-    setup_test_environment(debug=False)
-    with fresh_database():
-        seed_seconds, _vacuum = load_demo(history_years=args.years)
+    with demo_university(history_years=args.years) as seed_seconds:
         client = vice_rector_client()
         session = next(s for s in report_sessions() if s.has_data)
         analysis = analyse(session)

@@ -22,7 +22,6 @@ with the number of SQL queries of each. --explain prints EXPLAIN ANALYZE of the 
 achievement() query (PostgreSQL). The table is printed and written to var/bench/report.json.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -32,10 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
-    OUT,
+    arguments,
+    demo_university,
     django_setup,
-    fresh_database,
-    load_demo,
     measure,
     vice_rector_client,
 )
@@ -44,29 +42,20 @@ BUDGET_MS = 300
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--output", default=str(OUT / "report.json"))
+    parser = arguments(__doc__, "report")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE (PostgreSQL)")
     args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
 
     django_setup()
     import django
-    from django.conf import settings
     from django.db import connection
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
     from academics.choices import StudyForm
     from reports.achievement import Stage, achievement
     from sessions_app.models import Admission, ExamSession, Grade
 
-    # As in production: no query log kept in memory, templates cached.
-    settings.DEBUG = False
-    setup_test_environment(debug=False)
-    with fresh_database():
-        seed_seconds, _vacuum = load_demo()
+    with demo_university() as seed_seconds:
         session = ExamSession.objects.filter(admissions__isnull=False).distinct().first()
         client = vice_rector_client()
         page_url = reverse("reports:session_report")

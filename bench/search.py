@@ -20,7 +20,6 @@ every student, a "contains" match no B-tree index serves.
 The table is printed and written to var/bench/search.json.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -35,9 +34,9 @@ BUDGET_MS = 100
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    arguments,
+    demo_university,
     django_setup,
-    fresh_database,
-    load_demo,
     measure,
     vice_rector_client,
 )
@@ -94,26 +93,16 @@ def _dean_client(faculty):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--years", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--output", default=str(OUT / "search.json"))
-    args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    args = arguments(__doc__, "search", years=2, runs=15).parse_args()
 
     django_setup()
     import django
-    from django.conf import settings
     from django.db import connection
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
     from academics.models import Discipline, Student, StudyGroup
 
-    settings.DEBUG = False
-    setup_test_environment(debug=False)
-    with fresh_database():
-        seed_seconds, _vacuum = load_demo(history_years=args.years)
+    with demo_university(history_years=args.years) as seed_seconds:
         # A student with a Kyrgyz letter in the name, as most are.
         student = (
             Student.objects.select_related("group__program__faculty")
