@@ -332,7 +332,8 @@ FROM (
     JOIN sessions_app_assessment x ON x.id = gr.assessment_id
     JOIN sessions_app_admission a ON a.session_id = x.session_id
          AND a.student_id = gr.student_id AND a.stage = '{main}' AND a.group_id = x.group_id
-    WHERE x.session_id IN ({sessions}) AND x.kind IN ({kinds}){students}
+    {students}
+    WHERE x.session_id IN ({sessions}) AND x.kind IN ({kinds})
     GROUP BY x.session_id, gr.student_id, gr.assessment_id
 ) t
 GROUP BY t.session_id, t.student_id
@@ -356,9 +357,11 @@ def _means(session, stage, previous, faculty_id):
     # students of earlier sessions who are not in it are read, and not asked for).
     students = ""
     if faculty_id is not None:
+        # A join on the contingent, not gr.student_id IN (subquery): SQLite ran that subquery
+        # again and again (a faculty's means took 0.85 s, more than the university's).
         students = (
-            f"\n      AND gr.student_id IN (SELECT c.student_id FROM sessions_app_admission c"
-            f" WHERE {contingent})"
+            f"JOIN (SELECT DISTINCT c.student_id FROM sessions_app_admission c"
+            f" WHERE {contingent}) k ON k.student_id = gr.student_id"
         )
     points = " ".join(f"WHEN '{value}' THEN {p}" for value, p in MEAN_POINTS.items())
     means = {}
