@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,11 +87,8 @@ def _reporting_q(user, prefix=""):
 
 
 def visible(user):
-    """The assignments `user` may see, each with its `progress`: the mean of its responsibles'
-    accepted percentages."""
-    rows = Assignment.objects.select_related("item", "resolution__session__academic_year").annotate(
-        progress=Avg("responsibles__progress")
-    )
+    """The assignments `user` may see."""
+    rows = Assignment.objects.select_related("item", "resolution__session__academic_year")
     if sees_all(user):
         return rows
     if not user.is_authenticated:

@@ -10,6 +10,7 @@ from portal.numbers import number
 from portal.tables import DateColumn, PercentColumn, PortalTable, short_date
 
 from .models import STATUS_LABELS
+from .services import progress
 
 
 def status_badge(status):
@@ -30,7 +31,7 @@ class AssignmentTable(PortalTable):
     )
     deadline = DateColumn(verbose_name=_("Deadline"), orderable=False)
     status = tables.Column(verbose_name=_("Status"), empty_values=(), orderable=False)
-    progress = PercentColumn(verbose_name=_("Done, %"), orderable=False)
+    progress = PercentColumn(verbose_name=_("Done, %"), empty_values=(), orderable=False)
 
     responsibles = tables.Column(verbose_name=_("Responsible"), empty_values=(), orderable=False)
 
@@ -66,12 +67,13 @@ class AssignmentTable(PortalTable):
     def value_resolution(self, record):
         return record.resolution.council_date
 
-    def render_progress(self, value):
-        # The mean of the parts' accepted percentages, in whole per cent.
-        return number(value, 0)
+    def render_progress(self, record):
+        # services.progress: the one figure of an item's progress (the next council's text says
+        # the same); the list prefetches the responsibles it reads.
+        return number(progress(record), 0)
 
-    def value_progress(self, value):
-        return round(value, 1)
+    def value_progress(self, record):
+        return progress(record)
 
     def render_status(self, record):
         return status_badge(record.shown_status(self.today))
