@@ -5,16 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from academics.models import Program
+from portal.widgets import DateInput
 
 from .models import Accreditation, LicenceApplication, Seminar
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 # --- Create and edit --------------------------------------------------------------------------
 

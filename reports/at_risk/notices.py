@@ -21,6 +21,7 @@ from portal.dates import long_date
 from sessions_app.choices import AssessmentKind
 
 from ..resolutions import documents
+from ..resolutions.models import in_language
 from ..resolutions.services import Signature
 from .words import describe, grade_words, stage_words
 
@@ -58,13 +59,6 @@ def notice_language(value):
     return value if value in LANGUAGES else settings.LANGUAGE_CODE
 
 
-def _in_language(obj, language):
-    """A stored name in the document's language: the Russian form where there is one."""
-    if language == "ru" and getattr(obj, "name_ru", ""):
-        return obj.name_ru
-    return obj.name
-
-
 def _university():
     return settings.UNIVERSITY_NAME or _("M. M. Adyshev Osh Technological University")
 
@@ -80,7 +74,7 @@ def build_notice(entry, session, stage, language, today=None):
     language = notice_language(language)
     today = today or timezone.localdate()
     with translation.override(language):
-        faculty = _in_language(entry.faculty, language)
+        faculty = in_language(entry.faculty, "name")  # inside the language's override
         owed = [
             OwedLine(
                 o.assessment.discipline.name,

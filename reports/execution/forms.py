@@ -8,18 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from academics import roles
 from academics.models import Department, Faculty
+from portal.widgets import DateInput
 
 from .models import DeadlineKind
 from .services import MAX_ATTACHMENTS, Plan
 
 ACCEPT, RETURN = "accept", "return"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class VersionForm(forms.Form):

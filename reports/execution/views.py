@@ -18,8 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.tables import export_response
 
-from ..resolutions.models import Resolution, ResolutionStatus
-from ..resolutions.services import in_language
+from ..resolutions.models import Resolution, ResolutionStatus, in_language
 from . import deadlines
 from . import services as execution
 from .forms import ACCEPT, CancelForm, PlanForm, ReportForm, ReviewForm, VersionForm

@@ -4,6 +4,7 @@ remove, reorder with plain HTML, no script)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.widgets import DateInput
 from sessions_app.models import ExamSession
 
 from .models import Resolution
@@ -39,7 +40,7 @@ class ResolutionForm(forms.ModelForm):
         widgets = {
             "execution_text": forms.Textarea(attrs={"rows": 10}),
             "execution_text_ru": forms.Textarea(attrs={"rows": 10}),
-            "council_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "council_date": DateInput(),
             "reporter_position": forms.TextInput(
                 attrs={"placeholder": "Окуу иштери боюнча проректор"}
             ),
