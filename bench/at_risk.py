@@ -24,9 +24,6 @@ with the number of SQL queries of each. The table is printed and written to
 var/bench/at_risk.json.
 """
 
-import json
-import os
-import platform
 import sys
 from pathlib import Path
 
@@ -37,7 +34,10 @@ from bench.common import (  # noqa: E402
     demo_university,
     django_setup,
     measure,
+    measured_database,
+    print_results,
     vice_rector_client,
+    write_report,
 )
 
 BUDGET_MS = 500
@@ -47,9 +47,7 @@ def main():
     args = arguments(__doc__, "at_risk", years=2).parse_args()
 
     django_setup()
-    import django
     from django.conf import settings
-    from django.db import connection
     from django.urls import reverse
 
     from academics.models import Faculty
@@ -99,30 +97,21 @@ def main():
             "students_at_risk": len(entries),
             "by_level": count_by_level(entries),
         }
-        vendor = connection.vendor
-        database = connection.settings_dict["NAME"]
+        measured = measured_database()
 
     page_ms = results["page GET /reports/at-risk/, university [cached]"]["median_ms"]
     computed_ms = results["page GET /reports/at-risk/, university [computed]"]["median_ms"]
-    report = {
-        "database": vendor,
-        "database_name": str(database),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "runs": args.runs,
-        "years": args.years,
-        "seed_seconds": round(seed_seconds, 1),
-        "data": data,
-        "results": {
-            name: {k: v for k, v in result.items() if k != "sql"}
-            for name, result in results.items()
-        },
-        "budget_ms": BUDGET_MS,
-        "page_within_budget": page_ms < BUDGET_MS,
-        "page_computed_within_budget": computed_ms < BUDGET_MS,
-    }
-    Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    report = write_report(
+        args,
+        measured,
+        seed_seconds,
+        data,
+        results,
+        budget_ms=BUDGET_MS,
+        page_within_budget=page_ms < BUDGET_MS,
+        page_computed_within_budget=computed_ms < BUDGET_MS,
+    )
+    vendor, database = measured
 
     print(
         f"{vendor} ({database}), {args.years} years: {data['sessions']} sessions, "
@@ -130,13 +119,7 @@ def main():
         f"{data['students_at_risk']} students at risk {data['by_level']}"
     )
     print(f"seed_demo: {report['seed_seconds']} s; median of {args.runs} runs")
-    width = max(len(name) for name in results)
-    print(f"{'':<{width}}  {'median ms':>9}  {'min ms':>7}  {'max ms':>7}  {'queries':>7}")
-    for name, result in results.items():
-        print(
-            f"{name:<{width}}  {result['median_ms']:>9}  {result['min_ms']:>7}  "
-            f"{result['max_ms']:>7}  {result['queries']:>7}"
-        )
+    print_results(results)
     print(f"page within budget ({BUDGET_MS} ms):", "yes" if page_ms < BUDGET_MS else "NO")
     print(
         f"page computed afresh within budget ({BUDGET_MS} ms):",

@@ -3,7 +3,9 @@ configured one (as the test runner makes it) with the demo university loaded and
 signed-in vice-rector, and medians of timed runs."""
 
 import argparse
+import json
 import os
+import platform
 import statistics
 import sys
 import time
@@ -114,3 +116,49 @@ def measure(function, runs):
         "queries": len(queries),
         "sql": [q["sql"] for q in queries.captured_queries],
     }
+
+
+def measured_database():
+    """(vendor, name) of the database measured: read inside demo_university, before it is
+    dropped."""
+    from django.db import connection
+
+    return connection.vendor, str(connection.settings_dict["NAME"])
+
+
+def write_report(args, measured, seed_seconds, data, results, **extra):
+    """The JSON document every benchmark writes to args.output — the machine, the versions, the
+    runs (and --years where the benchmark has it), the data, the results without their SQL —
+    with `extra` (its budget and verdicts); returned."""
+    import django
+
+    vendor, name = measured
+    report = {
+        "database": vendor,
+        "database_name": name,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "runs": args.runs,
+        **({"years": args.years} if hasattr(args, "years") else {}),
+        "seed_seconds": round(seed_seconds, 1),
+        "data": data,
+        "results": {
+            name: {k: v for k, v in result.items() if k != "sql"}
+            for name, result in results.items()
+        },
+        **extra,
+    }
+    Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    return report
+
+
+def print_results(results, columns=("median_ms", "min_ms", "max_ms", "queries")):
+    """The results as an aligned table, one row a measurement, the named columns."""
+    width = max(len(name) for name in results)
+    headings = [column.replace("_", " ") for column in columns]
+    sizes = [max(7, len(heading)) for heading in headings]
+    print(f"{'':<{width}}  " + "  ".join(f"{h:>{n}}" for h, n in zip(headings, sizes, strict=True)))
+    for name, result in results.items():
+        cells = "  ".join(f"{result[c]!s:>{n}}" for c, n in zip(columns, sizes, strict=True))
+        print(f"{name:<{width}}  {cells}")

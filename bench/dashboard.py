@@ -23,9 +23,6 @@ by default, its content cached for the freshness window; with the number of SQL 
 The table is printed and written to var/bench/dashboard.json.
 """
 
-import json
-import os
-import platform
 import sys
 from pathlib import Path
 
@@ -39,7 +36,10 @@ from bench.common import (  # noqa: E402
     demo_university,
     django_setup,
     measure,
+    measured_database,
+    print_results,
     vice_rector_client,
+    write_report,
 )
 
 
@@ -47,9 +47,7 @@ def main():
     args = arguments(__doc__, "dashboard", years=5).parse_args()
 
     django_setup()
-    import django
     from django.conf import settings
-    from django.db import connection
     from django.urls import reverse
 
     from academics.models import Faculty, StudyGroup
@@ -104,41 +102,26 @@ def main():
             "admissions": Admission.objects.count(),
             "grades": Grade.objects.count(),
         }
-        vendor = connection.vendor
-        database = connection.settings_dict["NAME"]
+        measured = measured_database()
 
     usual = results["dashboard, stored figures current"]["median_ms"]
-    report = {
-        "database": vendor,
-        "database_name": str(database),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "runs": args.runs,
-        "years": args.years,
-        "seed_seconds": round(seed_seconds, 1),
-        "data": data,
-        "results": {
-            name: {k: v for k, v in result.items() if k != "sql"}
-            for name, result in results.items()
-        },
-        "budget_ms": BUDGET_MS,
-        "within_budget": usual < BUDGET_MS,
-    }
-    Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    report = write_report(
+        args,
+        measured,
+        seed_seconds,
+        data,
+        results,
+        budget_ms=BUDGET_MS,
+        within_budget=usual < BUDGET_MS,
+    )
+    vendor, database = measured
 
     print(
         f"{vendor} ({database}), {args.years} years: {data['sessions']} sessions, "
         f"{data['admissions']} admissions, {data['grades']} grades"
     )
     print(f"seed_demo: {report['seed_seconds']} s; median of {args.runs} runs")
-    width = max(len(name) for name in results)
-    print(f"{'':<{width}}  {'median ms':>9}  {'min ms':>7}  {'max ms':>7}  {'queries':>7}")
-    for name, result in results.items():
-        print(
-            f"{name:<{width}}  {result['median_ms']:>9}  {result['min_ms']:>7}  "
-            f"{result['max_ms']:>7}  {result['queries']:>7}"
-        )
+    print_results(results)
     print(f"within budget ({BUDGET_MS} ms):", "yes" if usual < BUDGET_MS else "NO")
 
 

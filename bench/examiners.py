@@ -19,9 +19,6 @@ alone (reports.examiners.method.analyse); with the number of SQL queries of each
 printed and written to var/bench/examiners.json.
 """
 
-import json
-import os
-import platform
 import sys
 from pathlib import Path
 
@@ -35,7 +32,10 @@ from bench.common import (  # noqa: E402
     demo_university,
     django_setup,
     measure,
+    measured_database,
+    print_results,
     vice_rector_client,
+    write_report,
 )
 
 
@@ -43,8 +43,6 @@ def main():
     args = arguments(__doc__, "examiners", years=1).parse_args()
 
     django_setup()
-    import django
-    from django.db import connection
     from django.urls import reverse
 
     from reports.achievement import report_sessions
@@ -82,41 +80,26 @@ def main():
             "pairs_tested": analysis.tested,
             "flagged": sum(1 for r in analysis.results if r.flagged),
         }
-        vendor = connection.vendor
-        database = connection.settings_dict["NAME"]
+        measured = measured_database()
 
     page = results["page, the first flagged pair drawn"]["median_ms"]
-    report = {
-        "database": vendor,
-        "database_name": str(database),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "runs": args.runs,
-        "years": args.years,
-        "seed_seconds": round(seed_seconds, 1),
-        "data": data,
-        "results": {
-            name: {k: v for k, v in result.items() if k != "sql"}
-            for name, result in results.items()
-        },
-        "budget_ms": BUDGET_MS,
-        "within_budget": page < BUDGET_MS,
-    }
-    Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    report = write_report(
+        args,
+        measured,
+        seed_seconds,
+        data,
+        results,
+        budget_ms=BUDGET_MS,
+        within_budget=page < BUDGET_MS,
+    )
+    vendor, database = measured
 
     print(
         f"{vendor} ({database}): {data['session_grades']} grades in the session, "
         f"{data['pairs_tested']} pairs tested, {data['flagged']} flagged"
     )
     print(f"seed_demo: {report['seed_seconds']} s; median of {args.runs} runs")
-    width = max(len(name) for name in results)
-    print(f"{'':<{width}}  {'median ms':>9}  {'min ms':>7}  {'max ms':>7}  {'queries':>7}")
-    for name, result in results.items():
-        print(
-            f"{name:<{width}}  {result['median_ms']:>9}  {result['min_ms']:>7}  "
-            f"{result['max_ms']:>7}  {result['queries']:>7}"
-        )
+    print_results(results)
     print(f"within budget ({BUDGET_MS} ms):", "yes" if page < BUDGET_MS else "NO")
 
 

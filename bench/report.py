@@ -22,9 +22,6 @@ with the number of SQL queries of each. --explain prints EXPLAIN ANALYZE of the 
 achievement() query (PostgreSQL). The table is printed and written to var/bench/report.json.
 """
 
-import json
-import os
-import platform
 import sys
 from pathlib import Path
 
@@ -35,7 +32,10 @@ from bench.common import (  # noqa: E402
     demo_university,
     django_setup,
     measure,
+    measured_database,
+    print_results,
     vice_rector_client,
+    write_report,
 )
 
 BUDGET_MS = 300
@@ -47,7 +47,6 @@ def main():
     args = parser.parse_args()
 
     django_setup()
-    import django
     from django.db import connection
     from django.urls import reverse
 
@@ -109,39 +108,24 @@ def main():
             "grades": Grade.objects.count(),
             "session": str(session),
         }
-        vendor = connection.vendor
-        database = connection.settings_dict["NAME"]
+        measured = measured_database()
 
     page_ms = results["page GET /reports/session/"]["median_ms"]
-    report = {
-        "database": vendor,
-        "database_name": str(database),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "runs": args.runs,
-        "seed_seconds": round(seed_seconds, 1),
-        "data": data,
-        "results": {
-            name: {k: v for k, v in result.items() if k != "sql"}
-            for name, result in results.items()
-        },
-        "budget_ms": BUDGET_MS,
-        "page_within_budget": page_ms < BUDGET_MS,
-    }
-    if explain:
-        report["explain"] = explain
-    Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    report = write_report(
+        args,
+        measured,
+        seed_seconds,
+        data,
+        results,
+        budget_ms=BUDGET_MS,
+        page_within_budget=page_ms < BUDGET_MS,
+        **({"explain": explain} if explain else {}),
+    )
+    vendor, database = measured
 
     print(f"{vendor} ({database}), {data['admissions']} admissions, {data['grades']} grades")
     print(f"seed_demo: {report['seed_seconds']} s; median of {args.runs} runs")
-    width = max(len(name) for name in results)
-    print(f"{'':<{width}}  {'median ms':>9}  {'min ms':>7}  {'max ms':>7}  {'queries':>7}")
-    for name, result in results.items():
-        print(
-            f"{name:<{width}}  {result['median_ms']:>9}  {result['min_ms']:>7}  "
-            f"{result['max_ms']:>7}  {result['queries']:>7}"
-        )
+    print_results(results)
     if explain:
         print(f"\nEXPLAIN ANALYZE of {explain['query']}:")
         print("\n".join(explain["plan"]))

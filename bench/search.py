@@ -20,9 +20,7 @@ every student, a "contains" match no B-tree index serves.
 The table is printed and written to var/bench/search.json.
 """
 
-import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -38,7 +36,10 @@ from bench.common import (  # noqa: E402
     demo_university,
     django_setup,
     measure,
+    measured_database,
+    print_results,
     vice_rector_client,
+    write_report,
 )
 
 
@@ -96,8 +97,6 @@ def main():
     args = arguments(__doc__, "search", years=2, runs=15).parse_args()
 
     django_setup()
-    import django
-    from django.db import connection
     from django.urls import reverse
 
     from academics.models import Discipline, Student, StudyGroup
@@ -139,29 +138,20 @@ def main():
             "groups": StudyGroup.objects.count(),
             "disciplines": Discipline.objects.count(),
         }
-        vendor = connection.vendor
-        database = connection.settings_dict["NAME"]
+        measured = measured_database()
 
     slowest = max(result["median_ms"] for result in results.values())
-    report = {
-        "database": vendor,
-        "database_name": str(database),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "runs": args.runs,
-        "load_average": load,
-        "years": args.years,
-        "seed_seconds": round(seed_seconds, 1),
-        "data": data,
-        "results": {
-            name: {k: v for k, v in result.items() if k != "sql"}
-            for name, result in results.items()
-        },
-        "budget_ms": BUDGET_MS,
-        "within_budget": slowest < BUDGET_MS,
-    }
-    Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    report = write_report(
+        args,
+        measured,
+        seed_seconds,
+        data,
+        results,
+        load_average=load,
+        budget_ms=BUDGET_MS,
+        within_budget=slowest < BUDGET_MS,
+    )
+    vendor, database = measured
 
     print(
         f"{vendor} ({database}): {data['students']} students, {data['groups']} groups, "
@@ -169,14 +159,7 @@ def main():
     )
     print(f"seed_demo: {report['seed_seconds']} s; median of {args.runs} runs")
     print(f"load average before the runs: {load}")
-    width = max(len(name) for name in results)
-    header = f"{'median ms':>9}  {'min ms':>7}  {'max ms':>7}  {'cpu ms':>7}  {'queries':>7}"
-    print(f"{'':<{width}}  {header}")
-    for name, result in results.items():
-        print(
-            f"{name:<{width}}  {result['median_ms']:>9}  {result['min_ms']:>7}  "
-            f"{result['max_ms']:>7}  {result['cpu_ms']:>7}  {result['queries']:>7}"
-        )
+    print_results(results, ("median_ms", "min_ms", "max_ms", "cpu_ms", "queries"))
     print(f"within budget ({BUDGET_MS} ms):", "yes" if slowest < BUDGET_MS else "NO")
 
 
